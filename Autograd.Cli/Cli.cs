@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Autograd.Cli.Commands;
+using Autograd.Cli.Language;
+
+namespace Autograd.Cli;
+
+/// <summary>The <c>autograd</c> command line: builds the commands and turns every failure into a clear message.</summary>
+internal static class Cli
+{
+    /// <summary>Exit code for a mistake in the input: a malformed program, binding or option.</summary>
+    public const int InputError = 2;
+
+    /// <summary>Runs the command line <paramref name="args"/> against the given streams and returns the exit code.</summary>
+    public static int Run(string[] args, Terminal terminal)
+    {
+        var root = new RootCommand("autograd: reverse-mode automatic differentiation. With no command, a short tour.")
+        {
+            GradCommand.Create(terminal),
+            GradCheckCommand.Create(terminal),
+        };
+        root.SetAction(_ => TourCommand.Run(terminal));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) terminal.Error.WriteLine($"error: {error.Message}");
+            terminal.Error.WriteLine("Run 'autograd --help' for usage.");
+            return InputError;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = terminal.Out,
+                Error = terminal.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (ProgramException e)
+        {
+            terminal.Error.WriteLine(e.Render());
+            return InputError;
+        }
+        catch (CliException e)
+        {
+            terminal.Error.WriteLine($"error: {e.Message}");
+            return InputError;
+        }
+        catch (InvalidOperationException e)
+        {
+            // Graphviz missing or failing, and similar environment problems: a message, not a stack trace.
+            terminal.Error.WriteLine($"error: {e.Message}");
+            return 3;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Autograd.Cli.Language;
+using Autograd.Visualization;
+
+namespace Autograd.Cli.Commands;
+
+/// <summary><c>autograd grad PROGRAM [NAME=VALUE ...]</c>: the program's value and the gradient of every input.</summary>
+internal static class GradCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(Terminal terminal)
+    {
+        var program = new Argument<string>("PROGRAM") { Description = "Statements 'name = expression' separated by ';' or line breaks; the last one is the output. '-' reads the program from standard input." };
+        var bindings = new Argument<string[]>("NAME=VALUE") { Description = "The inputs, for example x=-2 y=5.", Arity = ArgumentArity.ZeroOrMore };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"value\": ..., \"grad\": {...}} and nothing else." };
+        var explain = new Option<bool>("--explain") { Description = "Explain the backward pass step by step with the chain rule." };
+        var tree = new Option<bool>("--tree") { Description = "Print the computation graph as a text tree." };
+        var dot = new Option<string?>("--dot") { Description = "Write the graph in Graphviz DOT to FILE.", HelpName = "FILE" };
+        var svg = new Option<string?>("--svg") { Description = "Render the graph to an SVG picture in FILE (needs Graphviz's dot).", HelpName = "FILE" };
+        var mermaid = new Option<string?>("--mermaid") { Description = "Write the graph as a Mermaid flowchart to FILE.", HelpName = "FILE" };
+
+        var command = new Command("grad", "Compute a program's value and the gradient of its output with respect to every input.")
+        {
+            program, bindings, json, explain, tree, dot, svg, mermaid,
+        };
+        command.SetAction(parsed =>
+        {
+            bool asJson = parsed.GetValue(json);
+            if (asJson && (parsed.GetValue(explain) || parsed.GetValue(tree)))
+                throw new CliException("--json prints only the JSON object; leave out --explain and --tree, or --json");
+
+            var inputs = ProgramInput.ParseBindings(parsed.GetValue(bindings) ?? []);
+            CompiledProgram compiled = ProgramInput.Compile(parsed.GetRequiredValue(program), terminal);
+            Evaluation evaluation = Differentiate(compiled, inputs);
+
+            WriteFile(parsed.GetValue(dot), () => DotWriter.Write(evaluation.Output), terminal);
+            WriteFile(parsed.GetValue(mermaid), () => MermaidWriter.Write(evaluation.Output), terminal);
+            WriteFile(parsed.GetValue(svg), () => GraphvizRenderer.RenderSvg(DotWriter.Write(evaluation.Output)), terminal);
+
+            if (asJson)
+            {
+                terminal.Out.WriteLine(ToJson(evaluation));
+                return 0;
+            }
+
+            if (parsed.GetValue(tree)) terminal.Out.WriteLine(TreeWriter.Write(evaluation.Output));
+            if (parsed.GetValue(explain)) terminal.Out.Write(ChainRuleExplainer.Explain(evaluation.Output));
+            else terminal.Out.Write(Summary(evaluation));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Runs the program, backpropagates from its output and checks that every gradient is finite.</summary>
+    /// <exception cref="ProgramException">The program is wrong, or a value or gradient is not a finite number.</exception>
+    public static Evaluation Differentiate(CompiledProgram compiled, IReadOnlyList<KeyValuePair<string, double>> inputs)
+    {
+        Evaluation evaluation = Evaluator.Run(compiled, inputs);
+        evaluation.Output.Label ??= "out";
+        evaluation.Output.Backward();
+        if (Evaluator.CheckGradients(compiled, evaluation) is { } error) throw error;
+        return evaluation;
+    }
+
+    /// <summary>The value and gradients, exact (round-trip) numbers, one per line.</summary>
+    public static string Summary(Evaluation evaluation)
+    {
+        string f = evaluation.Output.Label!;
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{f} = {R(evaluation.Output.Data)}\n");
+        foreach (var (name, leaf) in evaluation.Inputs)
+            text.Append(CultureInfo.InvariantCulture, $"∂{f}/∂{name} = {R(leaf.Grad)}\n");
+        return text.ToString();
+    }
+
+    private static string ToJson(Evaluation evaluation)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            // Utf8JsonWriter writes doubles in their shortest round-trip form.
+            writer.WriteNumber("value", evaluation.Output.Data);
+            writer.WriteStartObject("grad");
+            foreach (var (name, leaf) in evaluation.Inputs) writer.WriteNumber(name, leaf.Grad);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteFile(string? path, Func<string> content, Terminal terminal)
+    {
+        if (path is null) return;
+        FileOutput.WriteAllText(path, content());
+        terminal.Error.WriteLine($"wrote {path}");
+    }
+
+    private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Autograd.Graph;
+
+namespace Autograd.Cli.Language;
+
+/// <summary>The result of running a program: its output, its input leaves and where each operation came from.</summary>
+/// <param name="Output">The value of the last statement.</param>
+/// <param name="Inputs">The leaf made for each binding, in the order the bindings were given.</param>
+/// <param name="Positions">The source position of the operator or function that recorded each operation node.</param>
+internal sealed record Evaluation(Value Output, IReadOnlyList<KeyValuePair<string, Value>> Inputs, IReadOnlyDictionary<Node, int> Positions);
+
+/// <summary>
+/// Runs a compiled program on scalar <see cref="Value"/>s, recording the computation graph. Assigned names become
+/// node labels, so the graph dumps and the chain-rule explanation speak the program's own names.
+/// </summary>
+internal static class Evaluator
+{
+    /// <summary>Runs <paramref name="program"/> with the inputs bound to new leaves holding <paramref name="bindings"/>.</summary>
+    /// <exception cref="ProgramException">An unbound name, or an operation whose result is not a finite number.</exception>
+    public static Evaluation Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, double>> bindings) =>
+        Run(program, [.. bindings.Select(b => KeyValuePair.Create(b.Key, new Value(b.Value, b.Key)))]);
+
+    /// <summary>Runs <paramref name="program"/> with the inputs bound to the given leaves.</summary>
+    /// <exception cref="ProgramException">An unbound name, or an operation whose result is not a finite number.</exception>
+    public static Evaluation Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, Value>> inputs)
+    {
+        var scope = inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var positions = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var stack = new List<Value>();
+        Value? result = null;
+
+        foreach (Instruction instruction in program.Instructions)
+        {
+            switch (instruction.Code)
+            {
+                case OpCode.Number:
+                    stack.Add(Value.Constant(instruction.Number));
+                    break;
+                case OpCode.Load:
+                    if (!scope.TryGetValue(instruction.Name!, out Value? bound))
+                        throw new ProgramException(
+                            $"unbound name '{instruction.Name}': assign it in an earlier statement or bind it on the command line as {instruction.Name}=VALUE",
+                            program.Source, instruction.Position, showCaret: false);
+                    stack.Add(bound);
+                    break;
+                case OpCode.Store:
+                    result = Pop(stack);
+                    // A value that already has a name (an input, or y = x) keeps it: the name is an alias.
+                    result.Label ??= instruction.Name;
+                    scope[instruction.Name!] = result;
+                    break;
+                case OpCode.Result:
+                    result = Pop(stack);
+                    break;
+                default:
+                    Value made = Apply(instruction, stack);
+                    positions[made] = instruction.Position;
+                    if (!double.IsFinite(made.Data))
+                        throw new ProgramException(NotFiniteMessage(made), program.Source, instruction.Position, showCaret: false);
+                    stack.Add(made);
+                    break;
+            }
+        }
+
+        return new Evaluation(result!, inputs, positions);
+    }
+
+    private static Value Apply(Instruction instruction, List<Value> stack)
+    {
+        switch (instruction.Code)
+        {
+            case OpCode.Negate:
+                return -Pop(stack);
+            case OpCode.Call:
+                Value[] arguments = new Value[instruction.ArgumentCount];
+                for (int i = arguments.Length - 1; i >= 0; i--) arguments[i] = Pop(stack);
+                return Functions.Apply(instruction.Name!, arguments);
+        }
+
+        Value b = Pop(stack), a = Pop(stack);
+        return instruction.Code switch
+        {
+            OpCode.Add => a + b,
+            OpCode.Subtract => a - b,
+            OpCode.Multiply => a * b,
+            OpCode.Divide => a / b,
+            // A constant exponent needs no gradient, and its ln(base) would be NaN for a negative base.
+            OpCode.Power => b.IsConstant ? a.Pow(b.Data) : a.Pow(b),
+            _ => throw new InvalidOperationException($"unknown instruction {instruction.Code}"),
+        };
+    }
+
+    private static Value Pop(List<Value> stack)
+    {
+        Value top = stack[^1];
+        stack.RemoveAt(stack.Count - 1);
+        return top;
+    }
+
+    /// <summary>Says which operation produced a non-finite value, with its inputs, for example <c>log(-1) is NaN</c>.</summary>
+    private static string NotFiniteMessage(Value made) =>
+        $"{Describe(made)} is {made.Data.ToString(CultureInfo.InvariantCulture)}, not a finite number";
+
+    /// <summary>
+    /// Finds the first edge of the backward pass whose local derivative is not finite (for example sqrt at 0), and
+    /// says which operation it is; null when every gradient is finite.
+    /// </summary>
+    public static ProgramException? CheckGradients(CompiledProgram program, Evaluation evaluation)
+    {
+        IReadOnlyList<Node> order = GraphTraversal.TopologicalOrder(evaluation.Output);
+        for (int n = order.Count - 1; n >= 0; n--)
+        {
+            var node = (Value)order[n];
+            if (node.IsLeaf) continue;
+            for (int i = 0; i < node.InputCount; i++)
+            {
+                var input = (Value)node.GetInput(i);
+                double local = node.Op!.LocalDerivative(node, i);
+                if (input.IsConstant || (double.IsFinite(local) && double.IsFinite(input.Grad))) continue;
+                string what = double.IsFinite(local)
+                    ? $"the gradient flowing into {input.Label ?? "an input"} of {node.Operation} overflows to {input.Grad}"
+                    : $"the derivative of {node.Operation} with respect to its input {(i + 1)} is {local} at {Describe(node)}";
+                return new ProgramException(what, program.Source, evaluation.Positions.GetValueOrDefault(node), showCaret: false);
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(Value node)
+    {
+        var inputs = new string[node.InputCount];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = ((Value)node.GetInput(i)).Data.ToString("R", CultureInfo.InvariantCulture);
+        return node.FormatDefinition(inputs);
+    }
+}

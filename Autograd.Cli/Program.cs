@@ -1,0 +1,5 @@
+using System.Text;
+using Autograd.Cli;
+
+Console.OutputEncoding = Encoding.UTF8;
+return Cli.Run(args, new Terminal(Console.In, Console.Out, Console.Error));

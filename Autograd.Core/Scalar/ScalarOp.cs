@@ -1,0 +1,127 @@
+namespace Autograd;
+
+/// <summary>
+/// An operation on scalar <see cref="Value"/>s: its forward rule and, beside it, its local derivatives. The
+/// engine multiplies the upstream gradient by the local derivative and accumulates the product into each input,
+/// so an op states only ∂output/∂input. Derive from <see cref="UnaryScalarOp"/> or <see cref="BinaryScalarOp"/>
+/// to add an operation of your own.
+/// </summary>
+public abstract class ScalarOp
+{
+    /// <summary>Creates an operation with a display name.</summary>
+    /// <param name="name">The symbol or function name shown in graph dumps, for example <c>*</c> or <c>tanh</c>.</param>
+    protected ScalarOp(string name) => Name = name;
+
+    /// <summary>The symbol or function name shown in graph dumps.</summary>
+    public string Name { get; }
+
+    /// <summary>Adds upstream × local derivative to the gradient of each input of <paramref name="output"/>.</summary>
+    internal abstract void Backward(Value output);
+
+    /// <summary>∂output/∂input for the input at <paramref name="index"/>, at the recorded inputs.</summary>
+    /// <param name="output">A value this operation produced.</param>
+    /// <param name="index">0 for the first input, 1 for the second.</param>
+    public abstract double LocalDerivative(Value output, int index);
+
+    /// <summary>The local derivative for the input at <paramref name="index"/> as a formula in the nodes' names.</summary>
+    internal abstract string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName);
+
+    /// <summary>How an application of this operation is written, for example <c>x + y</c> or <c>tanh(x)</c>.</summary>
+    internal abstract string FormatDefinition(IReadOnlyList<string> inputNames);
+}
+
+/// <summary>A scalar operation of one input, y = f(x), with its derivative f′.</summary>
+public abstract class UnaryScalarOp : ScalarOp
+{
+    /// <summary>Creates a unary operation with a display name.</summary>
+    /// <param name="name">The function name shown in graph dumps.</param>
+    protected UnaryScalarOp(string name) : base(name) { }
+
+    /// <summary>The forward rule y = f(x).</summary>
+    /// <param name="x">The input.</param>
+    public abstract double Forward(double x);
+
+    /// <summary>The local derivative dy/dx at input <paramref name="x"/>, where <paramref name="y"/> = f(x).</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="y">The output, for rules that are cheaper in terms of it (exp, tanh, sigmoid).</param>
+    public abstract double Derivative(double x, double y);
+
+    /// <summary>dy/dx as a formula in the names of the input and the output (for the chain-rule explanation).</summary>
+    /// <param name="x">The input's display name.</param>
+    /// <param name="y">The output's display name.</param>
+    public abstract string DerivativeFormula(string x, string y);
+
+    /// <summary>Records y = f(x) in the graph.</summary>
+    /// <param name="x">The input node.</param>
+    public Value Apply(Value x) => new(Forward(x.Data), this, x, null);
+
+    internal override void Backward(Value output)
+    {
+        Value x = output.InputA!;
+        x.Grad += output.Grad * Derivative(x.Data, output.Data);
+    }
+
+    /// <inheritdoc/>
+    public override double LocalDerivative(Value output, int index) => Derivative(output.InputA!.Data, output.Data);
+
+    internal override string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName) =>
+        DerivativeFormula(inputNames[0], outputName);
+
+    internal override string FormatDefinition(IReadOnlyList<string> inputNames) => $"{Name}({inputNames[0]})";
+}
+
+/// <summary>A scalar operation of two inputs, y = f(a, b), with its partial derivatives.</summary>
+public abstract class BinaryScalarOp : ScalarOp
+{
+    /// <summary>Creates a binary operation with a display name.</summary>
+    /// <param name="name">The symbol shown in graph dumps.</param>
+    /// <param name="infix">True to write applications as <c>a name b</c>, false as <c>name(a, b)</c>.</param>
+    protected BinaryScalarOp(string name, bool infix) : base(name) => Infix = infix;
+
+    /// <summary>True when applications are written <c>a name b</c> rather than <c>name(a, b)</c>.</summary>
+    public bool Infix { get; }
+
+    /// <summary>The forward rule y = f(a, b).</summary>
+    /// <param name="a">The first input.</param>
+    /// <param name="b">The second input.</param>
+    public abstract double Forward(double a, double b);
+
+    /// <summary>The partial derivatives (∂y/∂a, ∂y/∂b) at (a, b), where y = f(a, b).</summary>
+    /// <param name="a">The first input.</param>
+    /// <param name="b">The second input.</param>
+    /// <param name="y">The output.</param>
+    public abstract (double DyDa, double DyDb) Derivatives(double a, double b, double y);
+
+    /// <summary>∂y/∂a (index 0) or ∂y/∂b (index 1) as a formula in the nodes' names.</summary>
+    /// <param name="index">0 for the first input, 1 for the second.</param>
+    /// <param name="a">The first input's display name.</param>
+    /// <param name="b">The second input's display name.</param>
+    /// <param name="y">The output's display name.</param>
+    public abstract string DerivativeFormula(int index, string a, string b, string y);
+
+    /// <summary>Records y = f(a, b) in the graph.</summary>
+    /// <param name="a">The first input node.</param>
+    /// <param name="b">The second input node.</param>
+    public Value Apply(Value a, Value b) => new(Forward(a.Data, b.Data), this, a, b);
+
+    internal override void Backward(Value output)
+    {
+        Value a = output.InputA!, b = output.InputB!;
+        var (dyda, dydb) = Derivatives(a.Data, b.Data, output.Data);
+        a.Grad += output.Grad * dyda;
+        b.Grad += output.Grad * dydb;
+    }
+
+    /// <inheritdoc/>
+    public override double LocalDerivative(Value output, int index)
+    {
+        var (dyda, dydb) = Derivatives(output.InputA!.Data, output.InputB!.Data, output.Data);
+        return index == 0 ? dyda : dydb;
+    }
+
+    internal override string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName) =>
+        DerivativeFormula(index, inputNames[0], inputNames[1], outputName);
+
+    internal override string FormatDefinition(IReadOnlyList<string> inputNames) =>
+        Infix ? $"{inputNames[0]} {Name} {inputNames[1]}" : $"{Name}({inputNames[0]}, {inputNames[1]})";
+}

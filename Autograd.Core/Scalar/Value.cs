@@ -1,0 +1,198 @@
+using Autograd.Graph;
+using Autograd.Visualization;
+
+namespace Autograd;
+
+/// <summary>
+/// A scalar node of the computation graph, in the style of micrograd: a <see cref="double"/>, its gradient, the
+/// operation that produced it and its inputs. Every arithmetic operation on values records a new node;
+/// <see cref="Backward"/> then fills in ∂output/∂node for every node the output depends on.
+/// </summary>
+/// <remarks>
+/// Values are immutable once recorded: <c>c += c + 1</c> means <c>c = c + (c + 1)</c> and makes a new node,
+/// as in micrograd and PyTorch. Only a leaf's <see cref="Data"/> may be changed, as an optimizer does.
+/// </remarks>
+public sealed class Value : Node
+{
+    private readonly ScalarOp? _op;
+    private readonly bool _isConstant;
+    private double _data;
+
+    /// <summary>Creates a leaf: a variable whose gradient backpropagation computes.</summary>
+    /// <param name="data">The value.</param>
+    /// <param name="label">An optional display name, for example <c>x</c>.</param>
+    public Value(double data, string? label = null) : base(label) => _data = data;
+
+    private Value(double data, bool isConstant) : base(null)
+    {
+        _data = data;
+        _isConstant = isConstant;
+    }
+
+    /// <summary>Records the result of <paramref name="op"/> applied to one or two inputs.</summary>
+    internal Value(double data, ScalarOp op, Value a, Value? b) : base(null)
+    {
+        _data = data;
+        _op = op;
+        InputA = a;
+        InputB = b;
+    }
+
+    /// <summary>Creates a constant leaf, such as the 2 in <c>x * 2</c>: shown by its value in graph dumps.</summary>
+    /// <param name="data">The constant.</param>
+    public static Value Constant(double data) => new(data, isConstant: true);
+
+    /// <summary>The value. Settable on leaves only (a recorded result never changes).</summary>
+    /// <exception cref="InvalidOperationException">Set on a value that an operation produced.</exception>
+    public double Data
+    {
+        get => _data;
+        set
+        {
+            if (_op is not null)
+                throw new InvalidOperationException(
+                    $"Cannot change the data of '{Label ?? _op.Name}': it was recorded as the result of '{_op.Name}'; only leaves can be updated.");
+            _data = value;
+        }
+    }
+
+    /// <summary>∂output/∂this, filled in by <see cref="Backward"/>; accumulates on leaves until <see cref="ZeroGrad"/>.</summary>
+    public double Grad { get; set; }
+
+    /// <summary>The operation that produced this value, or null for a leaf.</summary>
+    public ScalarOp? Op => _op;
+
+    internal Value? InputA { get; }
+
+    internal Value? InputB { get; }
+
+    /// <inheritdoc/>
+    public override string Operation => _op?.Name ?? "";
+
+    /// <inheritdoc/>
+    public override int InputCount => InputA is null ? 0 : InputB is null ? 1 : 2;
+
+    /// <inheritdoc/>
+    public override bool IsConstant => _isConstant;
+
+    /// <inheritdoc/>
+    public override Node GetInput(int index) => index switch
+    {
+        0 when InputA is not null => InputA,
+        1 when InputB is not null => InputB,
+        _ => throw new ArgumentOutOfRangeException(nameof(index), index, $"'{Operation}' has {InputCount} input(s)."),
+    };
+
+    /// <summary>
+    /// Backpropagation from this value: sets ∂this/∂this = 1, then visits the graph in reverse topological order
+    /// and adds upstream gradient × local derivative to every input, so a value used several times receives the sum
+    /// of its contributions. Gradients of intermediate values are recomputed; gradients of leaves accumulate.
+    /// </summary>
+    public void Backward()
+    {
+        List<Node> order = GraphTraversal.OperationOrder(this);
+        foreach (Node node in order) ((Value)node).Grad = 0;
+        Grad = IsLeaf ? Grad + 1 : 1;
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var node = (Value)order[i];
+            node._op!.Backward(node);
+        }
+    }
+
+    /// <summary>Sets the gradient of this value and of every value it was computed from to zero.</summary>
+    public void ZeroGrad()
+    {
+        foreach (Node node in GraphTraversal.TopologicalOrder(this)) ((Value)node).Grad = 0;
+    }
+
+    /// <summary>Gives this value a display name and returns it, for fluent use: <c>(x + y).Named("q")</c>.</summary>
+    /// <param name="label">The display name.</param>
+    public Value Named(string label)
+    {
+        Label = label;
+        return this;
+    }
+
+    /// <summary>Records a + b.</summary>
+    public static Value operator +(Value a, Value b) => ScalarOps.Add.Apply(a, b);
+
+    /// <summary>Records a + b with a constant b.</summary>
+    public static Value operator +(Value a, double b) => ScalarOps.Add.Apply(a, Constant(b));
+
+    /// <summary>Records a + b with a constant a.</summary>
+    public static Value operator +(double a, Value b) => ScalarOps.Add.Apply(Constant(a), b);
+
+    /// <summary>Records a − b.</summary>
+    public static Value operator -(Value a, Value b) => ScalarOps.Subtract.Apply(a, b);
+
+    /// <summary>Records a − b with a constant b.</summary>
+    public static Value operator -(Value a, double b) => ScalarOps.Subtract.Apply(a, Constant(b));
+
+    /// <summary>Records a − b with a constant a.</summary>
+    public static Value operator -(double a, Value b) => ScalarOps.Subtract.Apply(Constant(a), b);
+
+    /// <summary>Records a · b.</summary>
+    public static Value operator *(Value a, Value b) => ScalarOps.Multiply.Apply(a, b);
+
+    /// <summary>Records a · b with a constant b.</summary>
+    public static Value operator *(Value a, double b) => ScalarOps.Multiply.Apply(a, Constant(b));
+
+    /// <summary>Records a · b with a constant a.</summary>
+    public static Value operator *(double a, Value b) => ScalarOps.Multiply.Apply(Constant(a), b);
+
+    /// <summary>Records a / b.</summary>
+    public static Value operator /(Value a, Value b) => ScalarOps.Divide.Apply(a, b);
+
+    /// <summary>Records a / b with a constant b.</summary>
+    public static Value operator /(Value a, double b) => ScalarOps.Divide.Apply(a, Constant(b));
+
+    /// <summary>Records a / b with a constant a.</summary>
+    public static Value operator /(double a, Value b) => ScalarOps.Divide.Apply(Constant(a), b);
+
+    /// <summary>Records −a.</summary>
+    public static Value operator -(Value a) => ScalarOps.Negate.Apply(a);
+
+    /// <summary>Records this^exponent for a constant exponent.</summary>
+    /// <param name="exponent">The constant exponent.</param>
+    public Value Pow(double exponent) => ScalarOps.PowerOf(exponent).Apply(this);
+
+    /// <summary>Records this^exponent with a differentiable exponent (∂/∂exponent = this^exponent · ln this).</summary>
+    /// <param name="exponent">The exponent node.</param>
+    public Value Pow(Value exponent) => ScalarOps.Power.Apply(this, exponent);
+
+    /// <summary>Records e^this.</summary>
+    public Value Exp() => ScalarOps.Exp.Apply(this);
+
+    /// <summary>Records the natural logarithm of this value.</summary>
+    public Value Log() => ScalarOps.Log.Apply(this);
+
+    /// <summary>Records √this.</summary>
+    public Value Sqrt() => ScalarOps.Sqrt.Apply(this);
+
+    /// <summary>Records |this|.</summary>
+    public Value Abs() => ScalarOps.Abs.Apply(this);
+
+    /// <summary>Records sin(this).</summary>
+    public Value Sin() => ScalarOps.Sin.Apply(this);
+
+    /// <summary>Records cos(this).</summary>
+    public Value Cos() => ScalarOps.Cos.Apply(this);
+
+    /// <summary>Records tanh(this).</summary>
+    public Value Tanh() => ScalarOps.Tanh.Apply(this);
+
+    /// <summary>Records σ(this) = 1/(1 + e^−this).</summary>
+    public Value Sigmoid() => ScalarOps.Sigmoid.Apply(this);
+
+    /// <summary>Records max(0, this).</summary>
+    public Value Relu() => ScalarOps.Relu.Apply(this);
+
+    internal override string FormatData() => DisplayFormat.Number(_data);
+
+    internal override string FormatGrad() => DisplayFormat.Number(Grad);
+
+    /// <inheritdoc/>
+    public override string FormatDefinition(IReadOnlyList<string> inputNames) =>
+        _op?.FormatDefinition(inputNames) ?? Label ?? FormatData();
+}

@@ -1,0 +1,103 @@
+using System.Text;
+using Autograd.Graph;
+using static Autograd.Visualization.DisplayFormat;
+
+namespace Autograd.Visualization;
+
+/// <summary>
+/// A step-by-step chain-rule explanation of a backward pass through scalar values: the forward pass line by line,
+/// then, from the output back to the inputs, every edge as upstream gradient · local gradient = contribution, and
+/// the sums where a value feeds several consumers.
+/// </summary>
+public static class ChainRuleExplainer
+{
+    /// <summary>Explains the backward pass from <paramref name="output"/>.</summary>
+    /// <param name="output">The output value; <see cref="Value.Backward"/> must have been called on it.</param>
+    public static string Explain(Value output)
+    {
+        var names = NodeNames.For(output);
+        string f = names[output];
+        var text = new StringBuilder();
+
+        text.Append("Forward pass\n");
+        foreach (Node node in names.Order)
+        {
+            if (node.IsConstant) continue;
+            text.Append("  ").Append(names.Definition(node));
+            text.Append(" = ").Append(node.FormatData()).Append('\n');
+        }
+
+        // How many edges lead into each node: a node with several gets a sum line.
+        var uses = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var contributions = new Dictionary<Node, List<double>>(ReferenceEqualityComparer.Instance);
+        foreach (Node node in names.Order)
+            for (int i = 0; i < node.InputCount; i++)
+                uses[node.GetInput(i)] = uses.GetValueOrDefault(node.GetInput(i)) + 1;
+
+        text.Append("\nBackward pass (each edge: upstream gradient · local gradient = contribution)\n");
+        text.Append($"  ∂{f}/∂{f} = 1\n");
+        for (int n = names.Order.Count - 1; n >= 0; n--)
+        {
+            var node = (Value)names.Order[n];
+            if (node.IsLeaf) continue;
+            string self = names[node];
+            if (node != output && uses[node] > 1) AppendSum(text, f, self, contributions[node], node.Grad);
+            text.Append("  ").Append(names.Definition(node)).Append('\n');
+
+            string[] inputNames = names.InputNames(node);
+            for (int i = 0; i < node.InputCount; i++)
+            {
+                var input = (Value)node.GetInput(i);
+                if (input.IsConstant) continue;
+                double local = node.Op!.LocalDerivative(node, i);
+                double contribution = node.Grad * local;
+                string formula = node.Op.LocalDerivativeFormula(i, inputNames, self);
+                bool formulaIsNumber = double.TryParse(formula, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+                text.Append($"    ∂{f}/∂{inputNames[i]}");
+                if (uses[input] > 1) text.Append($" (via {self})");
+                if (node == output)
+                {
+                    // The upstream gradient is the seed 1: the local gradient is the whole contribution.
+                    text.Append(formulaIsNumber ? $" = {Number(local)}" : $" = {formula} = {Number(local)}");
+                }
+                else
+                {
+                    text.Append($" = ∂{f}/∂{self}·∂{self}/∂{inputNames[i]} = {Number(node.Grad)}·");
+                    if (!formulaIsNumber) text.Append(Factor(formula)).Append($" = {Number(node.Grad)}·");
+                    text.Append($"{Atom(local)} = {Number(contribution)}");
+                }
+
+                text.Append('\n');
+                if (!contributions.TryGetValue(input, out var list)) contributions[input] = list = [];
+                list.Add(contribution);
+            }
+        }
+
+        text.Append("\nGradients\n");
+        foreach (Node node in names.Order)
+        {
+            if (!node.IsLeaf || node.IsConstant || node == output) continue;
+            var leaf = (Value)node;
+            if (uses.GetValueOrDefault(leaf) > 1) AppendSum(text, f, names[leaf], contributions[leaf], leaf.Grad);
+            else text.Append($"  ∂{f}/∂{names[leaf]} = {Number(leaf.Grad)}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static void AppendSum(StringBuilder text, string f, string name, List<double> parts, double total)
+    {
+        text.Append($"  ∂{f}/∂{name} = ");
+        for (int i = 0; i < parts.Count; i++)
+        {
+            if (i > 0) text.Append(parts[i] < 0 ? " - " : " + ");
+            text.Append(Number(i > 0 ? Math.Abs(parts[i]) : parts[i]));
+        }
+
+        text.Append($" = {Number(total)} (sum over its {parts.Count} uses)\n");
+    }
+
+    // A formula with spaces (1 - t²) is a sum: parenthesize it when it becomes a factor.
+    private static string Factor(string formula) => formula.Contains(' ', StringComparison.Ordinal) ? $"({formula})" : formula;
+}
