@@ -20,6 +20,8 @@ internal static partial class ProgramInput
         var parsed = new List<KeyValuePair<string, double>>();
         foreach (string binding in bindings)
         {
+            if (binding.StartsWith('-'))
+                throw new CliException($"unknown option '{binding}' (see --help for the options)");
             int equals = binding.IndexOf('=', StringComparison.Ordinal);
             if (equals < 0)
                 throw new CliException($"malformed binding '{binding}': write NAME=VALUE, for example x=-2");

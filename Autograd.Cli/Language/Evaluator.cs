@@ -117,9 +117,10 @@ internal static class Evaluator
                 var input = (Value)node.GetInput(i);
                 double local = node.Op!.LocalDerivative(node, i);
                 if (input.IsConstant || (double.IsFinite(local) && double.IsFinite(input.Grad))) continue;
+                string which = node.InputCount == 1 ? "" : i == 0 ? " with respect to its first input" : " with respect to its second input";
                 string what = double.IsFinite(local)
-                    ? $"the gradient flowing into {input.Label ?? "an input"} of {node.Operation} overflows to {input.Grad}"
-                    : $"the derivative of {node.Operation} with respect to its input {(i + 1)} is {local} at {Describe(node)}";
+                    ? $"the gradient flowing into {input.Label ?? "an input"} of {node.Operation} overflows to {input.Grad.ToString(CultureInfo.InvariantCulture)}"
+                    : $"the derivative of {Describe(node)}{which} is {local.ToString(CultureInfo.InvariantCulture)}, so the gradient is not finite";
                 return new ProgramException(what, program.Source, evaluation.Positions.GetValueOrDefault(node), showCaret: false);
             }
         }

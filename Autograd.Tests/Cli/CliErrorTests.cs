@@ -1,0 +1,86 @@
+using Autograd.Tests.Support;
+
+namespace Autograd.Tests.Cli;
+
+/// <summary>Bad input gets one clear message on stderr and a non-zero exit, never a stack trace.</summary>
+public class CliErrorTests
+{
+    [TestCase("f = x * ", "expected a number, a name or '(', found the end of the program at line 1, column 9")]
+    [TestCase("f = (x + 1", "expected ')' to close the '(', found the end of the program")]
+    [TestCase("f = x $ 2", "unexpected character '$' at line 1, column 7")]
+    [TestCase("f = x y", "expected ';' or a line break after the statement, found the name 'y'")]
+    [TestCase("f = 1e+", "malformed number")]
+    [TestCase("f = tanh", "'tanh' is a function: call it as tanh(...)")]
+    [TestCase("exp = 2", "'exp' is a function and cannot be assigned to")]
+    public void SyntaxErrorsPointAtThePositionWithACaret(string program, string message)
+    {
+        var result = CliRunner.Run("grad", program, "x=1", "y=2");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Out, Is.Empty);
+        string[] lines = result.Error.TrimEnd('\n').Split('\n');
+        Assert.That(lines[0], Does.StartWith("error: ").And.Contain(message));
+        Assert.That(lines, Has.Length.EqualTo(3), "message, source line, caret");
+        Assert.That(lines[2].Trim(), Is.EqualTo("^"));
+    }
+
+    [Test]
+    public void TheCaretStandsUnderTheOffendingCharacterOnItsLine()
+    {
+        var result = CliRunner.Run("grad", "a = x + 1\nb = a * * 2", "x=1");
+        Assert.That(result.Error, Is.EqualTo(
+            "error: expected a number, a name or '(', found '*' at line 2, column 9\n" +
+            "  b = a * * 2\n" +
+            "          ^\n"));
+    }
+
+    [TestCase(new[] { "grad", "f = foo(x)", "x=1" }, "error: unknown function 'foo' (known: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu) at line 1, column 5")]
+    [TestCase(new[] { "grad", "f = x * w", "x=1" }, "error: unbound name 'w': assign it in an earlier statement or bind it on the command line as w=VALUE at line 1, column 9")]
+    [TestCase(new[] { "grad", "f = x", "x=abc" }, "error: malformed binding 'x=abc': 'abc' is not a finite number")]
+    [TestCase(new[] { "grad", "f = x", "x" }, "error: malformed binding 'x': write NAME=VALUE, for example x=-2")]
+    [TestCase(new[] { "grad", "f = x", "2x=1" }, "error: malformed binding '2x=1': '2x' is not a name")]
+    [TestCase(new[] { "grad", "f = x", "x=1", "x=2" }, "error: 'x' is bound twice")]
+    [TestCase(new[] { "grad", "f = x", "x=nan" }, "error: malformed binding 'x=nan': 'nan' is not a finite number")]
+    [TestCase(new[] { "grad", "", "x=1" }, "error: the program is empty")]
+    [TestCase(new[] { "grad", " ; # only a comment\n", "x=1" }, "error: the program is empty")]
+    [TestCase(new[] { "grad", "f = tanh(x, x)", "x=1" }, "error: tanh takes 1 argument(s), but 2 were given")]
+    [TestCase(new[] { "grad", "f = log(x)", "x=-1" }, "error: log(-1) is NaN, not a finite number at line 1, column 5")]
+    [TestCase(new[] { "grad", "f = 1 / x", "x=0" }, "error: 1 / 0 is Infinity, not a finite number at line 1, column 7")]
+    [TestCase(new[] { "grad", "f = exp(x)", "x=1000" }, "error: exp(1000) is Infinity, not a finite number")]
+    [TestCase(new[] { "grad", "f = sqrt(x)", "x=0" }, "error: the derivative of sqrt(0) is Infinity, so the gradient is not finite at line 1, column 5")]
+    [TestCase(new[] { "grad", "f = x ^ y", "x=-2", "y=3" }, "error: the derivative of -2 ^ 3 with respect to its second input is NaN")]
+    [TestCase(new[] { "grad", "f = x", "--json", "--explain" }, "error: --json prints only the JSON object")]
+    [TestCase(new[] { "grad", "f = x", "x=1", "--bogus" }, "error: unknown option '--bogus'")]
+    public void InputMistakesGetOneClearLine(string[] args, string message)
+    {
+        var result = CliRunner.Run(args);
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.StartWith(message));
+        Assert.That(result.Error, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(result.Out, Is.Empty);
+    }
+
+    [Test]
+    public void AnUnwritableOutputFileIsNamed()
+    {
+        var result = CliRunner.Run("grad", "f = x", "x=1", "--dot", "/nonexistent-folder/g.dot");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.StartWith("error: cannot write '/nonexistent-folder/g.dot'"));
+    }
+
+    [Test]
+    public void AFailedWriteLeavesTheExistingFileAlone()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "precious");
+            var result = CliRunner.Run("grad", "f = log(x)", "x=-1", "--dot", path);
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(File.ReadAllText(path), Is.EqualTo("precious"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
