@@ -23,23 +23,39 @@ public static class GraphTraversal
     /// Leaves are not listed, and therefore not marked: they are the only nodes that graphs built on different
     /// threads commonly share (parameters), and a leaf has nothing to propagate.
     /// </remarks>
-    internal static List<Node> OperationOrder(Node root) => Sort(root, includeLeaves: false);
+    internal static List<Node> OperationOrder(Node root) => Sort([root], includeLeaves: false);
 
-    private static List<Node> Sort(Node root, bool includeLeaves)
+    /// <summary>The operation nodes that any of <paramref name="roots"/> depends on, in topological order.</summary>
+    internal static List<Node> OperationOrder(IReadOnlyList<Node> roots) => Sort(roots, includeLeaves: false);
+
+    private static List<Node> Sort(Node root, bool includeLeaves) => Sort([root], includeLeaves);
+
+    private static List<Node> Sort(IReadOnlyList<Node> roots, bool includeLeaves)
     {
         var order = new List<Node>();
-        if (root.IsLeaf)
-        {
-            if (includeLeaves) order.Add(root);
-            return order;
-        }
-
         // A fresh stamp per walk marks visited operation nodes without a hash set: one field compare per edge.
         long mark = Interlocked.Increment(ref s_lastMark);
         HashSet<Node>? seenLeaves = includeLeaves ? new HashSet<Node>(ReferenceEqualityComparer.Instance) : null;
         var stack = new List<(Node Node, int NextInput)>();
-        root.VisitMark = mark;
-        stack.Add((root, 0));
+        foreach (Node root in roots)
+        {
+            if (root.IsLeaf)
+            {
+                if (seenLeaves is not null && seenLeaves.Add(root)) order.Add(root);
+                continue;
+            }
+
+            if (root.VisitMark == mark) continue;
+            root.VisitMark = mark;
+            stack.Add((root, 0));
+            Walk(stack, order, seenLeaves, mark);
+        }
+
+        return order;
+    }
+
+    private static void Walk(List<(Node Node, int NextInput)> stack, List<Node> order, HashSet<Node>? seenLeaves, long mark)
+    {
         while (stack.Count > 0)
         {
             int top = stack.Count - 1;
@@ -63,7 +79,5 @@ public static class GraphTraversal
                 stack.Add((input, 0));
             }
         }
-
-        return order;
     }
 }

@@ -1,0 +1,211 @@
+using System.Numerics;
+using Autograd.Tensors;
+
+namespace Autograd;
+
+
+/// <summary>
+/// The functional side of automatic differentiation, as <c>torch.autograd</c>: scopes that switch recording off or
+/// anomaly detection on, <see cref="Grad{T}(Tensor{T}[], Tensor{T}[], Tensor{T}[], bool, bool, bool)"/>, and Jacobians,
+/// Hessians and their products.
+/// </summary>
+public static class Autodiff
+{
+    /// <summary>Stops recording operations until the scope is disposed (for inference and parameter updates). Per
+    /// thread and async flow: <c>using (Autodiff.NoGrad()) { ... }</c>.</summary>
+    public static GradModeScope NoGrad() => GradMode.Set(enabled: false);
+
+    /// <summary>Records operations again inside a no-grad scope, until disposed.</summary>
+    public static GradModeScope EnableGrad() => GradMode.Set(enabled: true);
+
+    /// <summary>True when operations are being recorded on this thread.</summary>
+    public static bool IsGradEnabled => GradMode.IsEnabled;
+
+    /// <summary>
+    /// Anomaly detection until disposed: each op's output is checked for NaN and infinity, each op remembers the stack
+    /// where it was recorded, and the first op whose forward or backward produces a non-finite value is named in an
+    /// <see cref="ArithmeticException"/> with that stack. Slow; for debugging.
+    /// </summary>
+    public static GradModeScope DetectAnomaly() => GradMode.SetAnomaly(enabled: true);
+
+    /// <summary>
+    /// The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/> (Σᵢ vᵢᵀ·∂outputᵢ/∂input
+    /// for output gradients vᵢ), returned rather than added to <see cref="Tensor{T}.Grad"/>, as <c>torch.autograd.grad</c>.
+    /// </summary>
+    /// <param name="outputs">The tensors differentiated.</param>
+    /// <param name="inputs">The tensors differentiated with respect to (leaves or intermediates).</param>
+    /// <param name="outputGrads">∂L/∂output for each output; may be null when every output has one element.</param>
+    /// <param name="retainGraph">Keep the graph's saved tensors for another backward pass.</param>
+    /// <param name="createGraph">Record the backward pass, for higher-order gradients.</param>
+    /// <param name="allowUnused">Return zeros for an input the outputs do not depend on, instead of throwing.</param>
+    public static Tensor<T>[] Grad<T>(
+        Tensor<T>[] outputs, Tensor<T>[] inputs, Tensor<T>[]? outputGrads = null,
+        bool retainGraph = false, bool createGraph = false, bool allowUnused = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(inputs);
+        Tensor<T>?[] grads = BackwardEngine.Run(outputs, outputGrads, inputs, retainGraph || createGraph, createGraph, "Grad")!;
+        var result = new Tensor<T>[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            result[i] = grads[i] ?? (allowUnused
+                ? Tensor.Zeros<T>(inputs[i].ShapeArray)
+                : throw new InvalidOperationException($"Grad: input {i} (shape {ShapeMath.Format(inputs[i].ShapeArray)}) is not used in computing the outputs; pass allowUnused: true to get zeros for it"));
+        }
+
+        return result;
+    }
+
+    /// <summary>The gradient of one output with respect to one input (see the array overload).</summary>
+    /// <param name="output">The tensor differentiated.</param>
+    /// <param name="input">The tensor differentiated with respect to.</param>
+    /// <param name="outputGrad">∂L/∂output; may be null for a one-element output.</param>
+    /// <param name="retainGraph">Keep the graph's saved tensors.</param>
+    /// <param name="createGraph">Record the backward pass, for higher-order gradients.</param>
+    public static Tensor<T> Grad<T>(Tensor<T> output, Tensor<T> input, Tensor<T>? outputGrad = null, bool retainGraph = false, bool createGraph = false)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Grad([output], [input], outputGrad is null ? null : [outputGrad], retainGraph, createGraph)[0];
+
+    /// <summary>The vector-Jacobian product vᵀ·J of <paramref name="f"/> at <paramref name="x"/>, and f(x).</summary>
+    /// <param name="f">The function.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="v">A tensor of f(x)'s shape.</param>
+    /// <param name="createGraph">Record the product so it can be differentiated again.</param>
+    public static (Tensor<T> Output, Tensor<T> Vjp) Vjp<T>(Func<Tensor<T>, Tensor<T>> f, Tensor<T> x, Tensor<T> v, bool createGraph = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        Tensor<T> input = Leaf(x);
+        Tensor<T> output;
+        using (EnableGrad()) output = f(input);
+        return (output.Detach(), Grad([output], [input], [v], createGraph: createGraph, allowUnused: true)[0]);
+    }
+
+    /// <summary>
+    /// The Jacobian-vector product J·v of <paramref name="f"/> at <paramref name="x"/>, and f(x), by the double-VJP
+    /// trick: u ↦ uᵀJ is linear in u, so its VJP with v is (J v)ᵀ.
+    /// </summary>
+    /// <param name="f">The function.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="v">A tensor of x's shape.</param>
+    public static (Tensor<T> Output, Tensor<T> Jvp) Jvp<T>(Func<Tensor<T>, Tensor<T>> f, Tensor<T> x, Tensor<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        Tensor<T> input = Leaf(x);
+        using (EnableGrad())
+        {
+            Tensor<T> output = f(input);
+            Tensor<T> u = Tensor.Zeros<T>(output.ShapeArray).RequireGrad();
+            Tensor<T> vjp = Grad([output], [input], [u], createGraph: true, allowUnused: true)[0];
+            if (!vjp.RequiresGrad) return (output.Detach(), Tensor.Zeros<T>(output.ShapeArray));
+            return (output.Detach(), Grad([vjp], [u], [v], allowUnused: true)[0]);
+        }
+    }
+
+    /// <summary>The Hessian-vector product H·v of a scalar function at <paramref name="x"/>: the gradient of ∇f·v.</summary>
+    /// <param name="f">A function with a one-element output.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="v">A tensor of x's shape.</param>
+    public static Tensor<T> Hvp<T>(Func<Tensor<T>, Tensor<T>> f, Tensor<T> x, Tensor<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        Tensor<T> input = Leaf(x);
+        using (EnableGrad())
+        {
+            Tensor<T> gradient = Grad([f(input)], [input], createGraph: true, allowUnused: true)[0];
+            if (!gradient.RequiresGrad) return Tensor.Zeros<T>(input.ShapeArray);
+            return Grad([(gradient * v).Sum()], [input], allowUnused: true)[0];
+        }
+    }
+
+    /// <summary>
+    /// The Jacobian of <paramref name="f"/> at <paramref name="x"/>, shape f(x).shape + x.shape: row i is the gradient
+    /// of output element i, one vector-Jacobian product per output element.
+    /// </summary>
+    /// <param name="f">The function.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="createGraph">Record the computation so the Jacobian can be differentiated (used by <see cref="Hessian{T}"/>).</param>
+    public static Tensor<T> Jacobian<T>(Func<Tensor<T>, Tensor<T>> f, Tensor<T> x, bool createGraph = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(x);
+        Tensor<T> input = createGraph && x.RequiresGrad ? x : Leaf(x);
+        using (EnableGrad())
+        {
+            Tensor<T> output = f(input);
+            var rows = new Tensor<T>[output.Size];
+            for (int i = 0; i < output.Size; i++)
+            {
+                var seed = new T[output.Size];
+                seed[i] = T.One;
+                rows[i] = output.RequiresGrad
+                    ? Grad([output], [input], [new Tensor<T>(seed, output.ShapeArray)], retainGraph: true, createGraph: createGraph, allowUnused: true)[0]
+                    : Tensor.Zeros<T>(input.ShapeArray);
+            }
+
+            Tensor<T> stacked = rows.Length == 0 ? Tensor.Zeros<T>([0, .. input.ShapeArray]) : Tensor<T>.Stack(rows, 0);
+            Tensor<T> jacobian = stacked.Reshape([.. output.ShapeArray, .. input.ShapeArray]);
+            return createGraph ? jacobian : jacobian.Detach();
+        }
+    }
+
+    /// <summary>The Hessian of a scalar function at <paramref name="x"/>, shape x.shape + x.shape: the Jacobian of its gradient.</summary>
+    /// <param name="f">A function with a one-element output.</param>
+    /// <param name="x">The point.</param>
+    public static Tensor<T> Hessian<T>(Func<Tensor<T>, Tensor<T>> f, Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return Jacobian(input =>
+        {
+            Tensor<T> output = f(input);
+            if (output.Size != 1) throw new ArgumentException($"Hessian: the function must return one element, not shape {ShapeMath.Format(output.ShapeArray)}");
+            return output.RequiresGrad ? Grad([output], [input], createGraph: true, allowUnused: true)[0] : Tensor.Zeros<T>(input.ShapeArray);
+        }, x).Detach();
+    }
+
+    /// <summary>
+    /// The Jacobian of <paramref name="f"/> at <paramref name="x"/> by central differences, (f(x + h·eⱼ) − f(x − h·eⱼ)) / 2h,
+    /// shape f(x).shape + x.shape.
+    /// </summary>
+    /// <param name="f">The function (evaluated without recording).</param>
+    /// <param name="x">The point.</param>
+    /// <param name="epsilon">The step h.</param>
+    public static Tensor<T> NumericalJacobian<T>(Func<Tensor<T>, Tensor<T>> f, Tensor<T> x, double epsilon = 1e-6)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(x);
+        using (NoGrad())
+        {
+            T[] point = x.ToArray();
+            int[] shape = x.ShapeArray;
+            int outputSize = f(new Tensor<T>((T[])point.Clone(), shape)).Size;
+            int[] outputShape = f(new Tensor<T>((T[])point.Clone(), shape)).ShapeArray;
+            var jacobian = new T[outputSize * point.Length];
+            T h = T.CreateTruncating(epsilon), two = T.CreateTruncating(2);
+            for (int j = 0; j < point.Length; j++)
+            {
+                T original = point[j];
+                point[j] = original + h;
+                T[] plus = f(new Tensor<T>((T[])point.Clone(), shape)).ToArray();
+                point[j] = original - h;
+                T[] minus = f(new Tensor<T>((T[])point.Clone(), shape)).ToArray();
+                point[j] = original;
+                for (int i = 0; i < outputSize; i++) jacobian[i * point.Length + j] = (plus[i] - minus[i]) / (two * h);
+            }
+
+            return new Tensor<T>(jacobian, [.. outputShape, .. shape]);
+        }
+    }
+
+    private static Tensor<T> Leaf<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.Detach().RequireGrad();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Numerics;
+using Autograd.Graph;
+using Autograd.Tensors;
+
+namespace Autograd;
+
+/// <summary>
+/// Reverse-mode differentiation of tensor graphs: walks the operation nodes in reverse topological order, runs each
+/// node's gradient rule on its accumulated upstream gradient, sums broadcast gradients back to each input's shape,
+/// and accumulates where a tensor feeds several consumers. Shared by <see cref="Tensor{T}.Backward"/> and
+/// <see cref="Autodiff.Grad{T}(Tensor{T}[], Tensor{T}[], Tensor{T}[], bool, bool, bool)"/>.
+/// </summary>
+internal static class BackwardEngine
+{
+    /// <summary>
+    /// Backpropagates from <paramref name="outputs"/>. With <paramref name="inputs"/> null, gradients are added to
+    /// the leaves' <see cref="Tensor{T}.Grad"/> (Backward); otherwise the gradients of those inputs are returned and
+    /// no <c>Grad</c> is touched (Grad).
+    /// </summary>
+    public static Tensor<T>?[]? Run<T>(
+        Tensor<T>[] outputs, Tensor<T>[]? outputGrads, Tensor<T>[]? inputs, bool retainGraph, bool createGraph, string caller)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (outputGrads is not null && outputGrads.Length != outputs.Length)
+            throw new ArgumentException($"{caller}: {outputs.Length} outputs but {outputGrads.Length} output gradients");
+
+        var pending = new Dictionary<Node, Tensor<T>>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            Tensor<T> output = outputs[i];
+            if (!output.RequiresGrad)
+                throw new InvalidOperationException($"{caller}: output {i} does not require gradients: no tensor it was computed from has RequiresGrad set (or it was computed under NoGrad)");
+            Tensor<T> seed = outputGrads?[i] ?? (output.Size == 1
+                ? Tensor.Full(output.ShapeArray, T.One)
+                : throw new InvalidOperationException(
+                    $"{caller}: the output has shape {ShapeMath.Format(output.ShapeArray)}; a gradient can be implicit only for a single element. Pass the output gradient (∂L/∂output, same shape), or reduce the output first, e.g. with Sum()."));
+            if (!ShapeMath.SameShape(seed.ShapeArray, output.ShapeArray))
+                throw new ArgumentException($"{caller}: the output gradient has shape {ShapeMath.Format(seed.ShapeArray)} but the output has shape {ShapeMath.Format(output.ShapeArray)}");
+            Accumulate(pending, output, seed);
+        }
+
+        Dictionary<Node, int>? wanted = null;
+        Tensor<T>?[]? results = null;
+        if (inputs is not null)
+        {
+            wanted = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < inputs.Length; i++) wanted[inputs[i]] = i;
+            results = new Tensor<T>?[inputs.Length];
+        }
+
+        List<Node> order = GraphTraversal.OperationOrder(outputs);
+        using (GradMode.Set(createGraph))
+        {
+            for (int n = order.Count - 1; n >= 0; n--)
+            {
+                var node = (Tensor<T>)order[n];
+                if (!pending.Remove(node, out Tensor<T>? grad)) continue;
+                grad = node.ApplyHooks(grad);
+                if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
+                if (wanted is null && node.RetainsGrad) node.Grad = node.Grad is null ? grad : node.Grad + grad;
+
+                Tensor<T>?[] inputGrads = node.RunBackward(grad, retainGraph);
+                for (int i = 0; i < node.InputCount; i++)
+                {
+                    Tensor<T> input = node.Input(i);
+                    Tensor<T>? inputGrad = inputGrads[i];
+                    if (inputGrad is null || !input.RequiresGrad) continue;
+                    inputGrad = inputGrad.SumToShape(input.ShapeArray);
+                    if (GradMode.DetectAnomaly) Anomaly.CheckBackward(node, i, inputGrad);
+                    Accumulate(pending, input, inputGrad);
+                }
+            }
+
+            // What is left is the leaves' gradients (and those of outputs that are leaves).
+            foreach (var (node, remaining) in pending)
+            {
+                var leaf = (Tensor<T>)node;
+                Tensor<T> grad = leaf.ApplyHooks(remaining);
+                if (wanted is not null)
+                {
+                    if (wanted.TryGetValue(leaf, out int slot)) results![slot] = grad;
+                }
+                else if (leaf.RequiresGrad)
+                {
+                    leaf.Grad = leaf.Grad is null ? grad : leaf.Grad + grad;
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private static void Accumulate<T>(Dictionary<Node, Tensor<T>> pending, Tensor<T> node, Tensor<T> grad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        pending[node] = pending.TryGetValue(node, out Tensor<T>? sum) ? sum + grad : grad;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Autograd.Tensors;
+
+namespace Autograd.Kernels;
+
+/// <summary>A binary elementwise operation over whole spans, in the three forms broadcasting needs.</summary>
+internal interface IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>One element.</summary>
+    static abstract T Invoke(T x, T y);
+
+    /// <summary>d[i] = op(x[i], y[i]).</summary>
+    static abstract void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination);
+
+    /// <summary>d[i] = op(x[i], y).</summary>
+    static abstract void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination);
+
+    /// <summary>d[i] = op(x, y[i]).</summary>
+    static abstract void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination);
+}
+
+/// <summary>A unary elementwise map over a span.</summary>
+internal delegate void SpanMap<T>(ReadOnlySpan<T> source, Span<T> destination);
+
+/// <summary>Elementwise kernels: a broadcasting driver that hands whole rows to SIMD span operations.</summary>
+internal static class Elementwise
+{
+    /// <summary>op(a, b) over the broadcast <paramref name="shape"/>, row by row along the last axis.</summary>
+    public static T[] Binary<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IBinaryOperator<T>
+    {
+        int size = ShapeMath.Size(shape);
+        var destination = new T[size];
+        if (size == 0) return destination;
+
+        if (a.IsContiguous && b.IsContiguous)
+        {
+            ReadOnlySpan<T> x = a.Storage.AsSpan(a.Offset, a.Size), y = b.Storage.AsSpan(b.Offset, b.Size);
+            if (a.Size == size && b.Size == size) { TOp.Invoke(x, y, destination); return destination; }
+            if (a.Size == size && b.Size == 1) { TOp.Invoke(x, y[0], destination); return destination; }
+            if (a.Size == 1 && b.Size == size) { TOp.Invoke(x[0], y, destination); return destination; }
+        }
+
+        int rank = shape.Length;
+        int[] sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.Strides, shape);
+        int[] sb = ShapeMath.BroadcastStrides(b.ShapeArray, b.Strides, shape);
+        int inner = shape[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1];
+        var index = new int[rank];
+        int oa = a.Offset, ob = b.Offset;
+        T[] storageA = a.Storage, storageB = b.Storage;
+        for (int start = 0; start < size; start += inner)
+        {
+            Span<T> row = destination.AsSpan(start, inner);
+            if (ia == 1 && ib == 1) TOp.Invoke(storageA.AsSpan(oa, inner), storageB.AsSpan(ob, inner), row);
+            else if (ia == 1 && ib == 0) TOp.Invoke(storageA.AsSpan(oa, inner), storageB[ob], row);
+            else if (ia == 0 && ib == 1) TOp.Invoke(storageA[oa], storageB.AsSpan(ob, inner), row);
+            else for (int j = 0; j < inner; j++) row[j] = TOp.Invoke(storageA[oa + j * ia], storageB[ob + j * ib]);
+
+            // Step both offsets over the outer axes; each tensor uses its own (possibly zero) strides.
+            for (int axis = rank - 2; axis >= 0; axis--)
+            {
+                oa += sa[axis];
+                ob += sb[axis];
+                if (++index[axis] < shape[axis]) break;
+                oa -= sa[axis] * shape[axis];
+                ob -= sb[axis] * shape[axis];
+                index[axis] = 0;
+            }
+        }
+
+        return destination;
+    }
+
+    /// <summary>map(x) over every element, in row-major order.</summary>
+    public static T[] Unary<T>(Tensor<T> x, SpanMap<T> map) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var destination = new T[x.Size];
+        if (x.IsContiguous) map(x.Storage.AsSpan(x.Offset, x.Size), destination);
+        else
+        {
+            Strided.Copy(x, destination);
+            map(destination, destination);
+        }
+
+        return destination;
+    }
+
+    /// <summary>f(x) element by element, for operations with no span form.</summary>
+    public static T[] Map<T>(Tensor<T> x, Func<T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var destination = new T[x.Size];
+        Strided.Copy(x, destination);
+        for (int i = 0; i < destination.Length; i++) destination[i] = f(destination[i]);
+        return destination;
+    }
+}
+
+/// <summary>x + y.</summary>
+internal readonly struct AddOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x + y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Add(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(y, x, d);
+}
+
+/// <summary>x − y.</summary>
+internal readonly struct SubtractOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x - y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
+}
+
+/// <summary>x · y.</summary>
+internal readonly struct MultiplyOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x * y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(y, x, d);
+}
+
+/// <summary>x / y.</summary>
+internal readonly struct DivideOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x / y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
+}
+
+/// <summary>x^y.</summary>
+internal readonly struct PowerOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => T.Pow(x, y);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Pow(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Pow(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Pow(x, y, d);
+}
+
+/// <summary>1 where x &gt; y, else 0.</summary>
+internal readonly struct GreaterOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x > y ? T.One : T.Zero;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y[i]); }
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y); }
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x, y[i]); }
+}
+
+/// <summary>1 where x = y, else 0.</summary>
+internal readonly struct EqualOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x == y ? T.One : T.Zero;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y[i]); }
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y); }
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x, y[i]); }
+}

@@ -1,0 +1,139 @@
+using Autograd.Kernels;
+using Autograd.Tensors;
+
+namespace Autograd;
+
+// Matrix products. For D = A·B the vector-Jacobian products are dA = dD·Bᵀ and dB = Aᵀ·dD: the Jacobian itself is
+// never built. Transposes are views; the GEMM kernel reads them through its transpose flags without copying.
+public sealed partial class Tensor<T>
+{
+    /// <summary>
+    /// The matrix product with NumPy's rules: 2-D @ 2-D is the matrix product; a 1-D operand is a row (left) or a
+    /// column (right) vector whose axis is removed from the result; higher ranks are stacks of matrices whose
+    /// leading (batch) axes broadcast.
+    /// </summary>
+    /// <param name="a">The left operand, [..., m, k] or [k].</param>
+    /// <param name="b">The right operand, [..., k, n] or [k].</param>
+    /// <exception cref="ArgumentException">The inner dimensions differ or the batch axes do not broadcast.</exception>
+    public static Tensor<T> MatMul(Tensor<T> a, Tensor<T> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Rank == 0 || b.Rank == 0)
+            throw new ArgumentException($"matmul: {ShapeMath.Format(a._shape)} @ {ShapeMath.Format(b._shape)}: both operands need at least one axis");
+        if (a.Rank == 1 && b.Rank == 1) CheckInner(a, b, a._shape[0], b._shape[0]);
+        if (a.Rank == 1) return MatMul(a.Unsqueeze(0), b).Squeeze(-2);
+        if (b.Rank == 1) return MatMul(a, b.Unsqueeze(-1)).Squeeze(-1);
+        CheckInner(a, b, a._shape[^1], b._shape[^2]);
+
+        Tensor<T> y = a.Rank == 2 && b.Rank == 2 ? Multiply2D(a, b) : MultiplyBatched(a, b);
+        return Record(y, "matmul", [a, b], g => [MatMul(g, b.Transpose()), MatMul(a.Transpose(), g)]);
+    }
+
+    /// <summary>The matrix product this @ other (see <see cref="MatMul(Tensor{T}, Tensor{T})"/>).</summary>
+    /// <param name="other">The right operand.</param>
+    public Tensor<T> MatMul(Tensor<T> other) => MatMul(this, other);
+
+    /// <summary>The inner product of two vectors, Σ aᵢbᵢ.</summary>
+    /// <param name="other">A vector of the same length.</param>
+    public Tensor<T> Dot(Tensor<T> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Rank != 1 || other.Rank != 1 || _shape[0] != other._shape[0])
+            throw new ArgumentException($"dot: needs two vectors of one length, not {ShapeMath.Format(_shape)} and {ShapeMath.Format(other._shape)}");
+        return MatMul(this, other);
+    }
+
+    /// <summary>The outer product of two vectors: result[i, j] = aᵢ·bⱼ.</summary>
+    /// <param name="other">The second vector.</param>
+    public Tensor<T> Outer(Tensor<T> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Rank != 1 || other.Rank != 1)
+            throw new ArgumentException($"outer: needs two vectors, not {ShapeMath.Format(_shape)} and {ShapeMath.Format(other._shape)}");
+        return Unsqueeze(1) * other.Unsqueeze(0);
+    }
+
+    private static void CheckInner(Tensor<T> a, Tensor<T> b, int ka, int kb)
+    {
+        if (ka != kb)
+            throw new ArgumentException($"matmul: {ShapeMath.Format(a._shape)} @ {ShapeMath.Format(b._shape)}: inner dimensions {ka} and {kb} differ");
+    }
+
+    private static Tensor<T> Multiply2D(Tensor<T> a, Tensor<T> b)
+    {
+        int m = a._shape[0], k = a._shape[1], n = b._shape[1];
+        var c = new T[m * n];
+        if (m == 0 || n == 0 || k == 0) return new Tensor<T>(c, [m, n]);
+        var left = Operand.Of(a);
+        var right = Operand.Of(b);
+        MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c, n);
+        return new Tensor<T>(c, [m, n]);
+    }
+
+    private static Tensor<T> MultiplyBatched(Tensor<T> a, Tensor<T> b)
+    {
+        int m = a._shape[^2], k = a._shape[^1], n = b._shape[^1];
+        // A stack of matrices times one matrix is one tall product when the stack is contiguous.
+        if (b.Rank == 2 && a.IsContiguous)
+        {
+            Tensor<T> tall = Multiply2D(new Tensor<T>(a.Storage, a.Offset, [a.Size / k, k], [k, 1]), b);
+            return new Tensor<T>(tall.Storage, [.. a._shape[..^1], n]);
+        }
+
+        int[] batch = ShapeMath.Broadcast(a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2), "matmul");
+        int count = ShapeMath.Size(batch);
+        int[] sa = ShapeMath.BroadcastStrides(a._shape.AsSpan(0, a.Rank - 2), a.Strides.AsSpan(0, a.Rank - 2), batch);
+        int[] sb = ShapeMath.BroadcastStrides(b._shape.AsSpan(0, b.Rank - 2), b.Strides.AsSpan(0, b.Rank - 2), batch);
+        var c = new T[count * m * n];
+        var index = new int[batch.Length];
+        int oa = a.Offset, ob = b.Offset;
+        for (int i = 0; i < count; i++)
+        {
+            var left = Operand.Of(new Tensor<T>(a.Storage, oa, [m, k], a.Strides[^2..]));
+            var right = Operand.Of(new Tensor<T>(b.Storage, ob, [k, n], b.Strides[^2..]));
+            MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.AsSpan(i * m * n, m * n), n);
+            for (int axis = batch.Length - 1; axis >= 0; axis--)
+            {
+                oa += sa[axis];
+                ob += sb[axis];
+                if (++index[axis] < batch[axis]) break;
+                oa -= sa[axis] * batch[axis];
+                ob -= sb[axis] * batch[axis];
+                index[axis] = 0;
+            }
+        }
+
+        return new Tensor<T>(c, [.. batch, m, n]);
+    }
+
+    /// <summary>A matrix as GEMM reads it: row-major with a leading dimension, or the transpose of one (a view).</summary>
+    private readonly ref struct Operand(ReadOnlySpan<T> span, int leading, bool transposed)
+    {
+        public ReadOnlySpan<T> Span { get; } = span;
+
+        public int Leading { get; } = leading;
+
+        public bool Transposed { get; } = transposed;
+
+        public static Operand Of(Tensor<T> matrix)
+        {
+            int rows = matrix._shape[0], columns = matrix._shape[1];
+            int rowStride = matrix.Strides[0], columnStride = matrix.Strides[1];
+            if (columnStride == 1 || columns == 1)
+            {
+                int leading = rows == 1 ? columns : rowStride;
+                if (leading >= columns && leading > 0) return new Operand(matrix.Storage.AsSpan(matrix.Offset), leading, false);
+            }
+
+            if (rowStride == 1 || rows == 1)
+            {
+                int leading = columns == 1 ? rows : columnStride;
+                if (leading >= rows && leading > 0) return new Operand(matrix.Storage.AsSpan(matrix.Offset), leading, true);
+            }
+
+            // Broadcast (stride 0) or otherwise strided views are copied once.
+            return new Operand(matrix.ContiguousValues().Storage, columns, false);
+        }
+    }
+}

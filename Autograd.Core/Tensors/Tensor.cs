@@ -1,0 +1,335 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Autograd.Graph;
+
+namespace Autograd;
+
+/// <summary>
+/// The gradient rule an operation records: given ∂L/∂output, the vector-Jacobian products ∂L/∂input for each input
+/// (null where an input needs none). Rules are written with tensor ops, so recording them (createGraph) gives
+/// higher-order gradients.
+/// </summary>
+internal delegate Tensor<T>?[] BackwardRule<T>(Tensor<T> gradOutput) where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
+/// An n-dimensional array of <typeparamref name="T"/> (float or double) that is also a node of the computation graph.
+/// Row-major, with a shape and strides, so reshape, transpose, expand and narrow are views sharing storage.
+/// Operations on tensors that require gradients record themselves; <see cref="Backward"/> computes the gradients.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>A recorded tensor is immutable; only a leaf's elements may be updated in place (as optimizers do).</remarks>
+public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly int[] _shape;
+    private Tensor<T>[] _inputs = [];
+    private string _operation = "";
+    private BackwardRule<T>? _backward;
+    private bool _released;
+    private bool _requiresGrad;
+    private bool _retainsGrad;
+    private List<Func<Tensor<T>, Tensor<T>?>>? _hooks;
+
+    /// <summary>Wraps <paramref name="storage"/> as a tensor viewed through <paramref name="shape"/> and <paramref name="strides"/>.</summary>
+    internal Tensor(T[] storage, int offset, int[] shape, int[] strides) : base(null)
+    {
+        Storage = storage;
+        Offset = offset;
+        _shape = shape;
+        Strides = strides;
+        Size = Tensors.ShapeMath.Size(shape);
+    }
+
+    /// <summary>Wraps a row-major <paramref name="storage"/> of exactly the shape's size.</summary>
+    internal Tensor(T[] storage, int[] shape) : this(storage, 0, shape, Tensors.ShapeMath.RowMajorStrides(shape))
+    {
+        if (storage.Length != Size)
+            throw new ArgumentException($"{storage.Length} values do not fill shape {Tensors.ShapeMath.Format(shape)} ({Size} elements)");
+    }
+
+    static Tensor()
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new NotSupportedException($"Tensor<{typeof(T).Name}>: only float and double tensors are supported");
+    }
+
+    /// <summary>The elements, shared with views of this tensor.</summary>
+    internal T[] Storage { get; }
+
+    /// <summary>Where element [0, 0, …] lives in <see cref="Storage"/>.</summary>
+    internal int Offset { get; }
+
+    /// <summary>How far apart, in elements, neighbours along each axis are (0 along a broadcast axis).</summary>
+    internal int[] Strides { get; }
+
+    /// <summary>The size of each axis.</summary>
+    public IReadOnlyList<int> Shape => _shape;
+
+    internal int[] ShapeArray => _shape;
+
+    /// <summary>The number of axes (0 for a scalar).</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>The number of elements.</summary>
+    public int Size { get; }
+
+    /// <summary>The element type's name, as PyTorch prints it: <c>float32</c> or <c>float64</c>.</summary>
+    public static string DType => typeof(T) == typeof(float) ? "float32" : "float64";
+
+    /// <summary>True when the elements are laid out row-major without gaps, starting at <see cref="Offset"/>.</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            int expected = 1;
+            for (int i = _shape.Length - 1; i >= 0; i--)
+            {
+                if (_shape[i] != 1 && Strides[i] != expected) return false;
+                expected *= _shape[i];
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Settable on leaves (parameters and inputs); a recorded result requires
+    /// gradients exactly when one of its inputs does.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a recorded result.</exception>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (!IsLeaf) throw new InvalidOperationException($"RequiresGrad can only be changed on a leaf; this tensor was recorded by '{_operation}' (use Detach() for a leaf copy)");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>∂output/∂this after <see cref="Backward"/>: kept for leaves that require gradients, accumulating across
+    /// calls until <see cref="ZeroGrad"/>, and for results on which <see cref="RetainGrad"/> was called.</summary>
+    public Tensor<T>? Grad { get; set; }
+
+    /// <summary>Marks this tensor's gradients as requested and returns it, for fluent use: <c>Tensor.Randn(...).RequireGrad()</c>.</summary>
+    public Tensor<T> RequireGrad()
+    {
+        RequiresGrad = true;
+        return this;
+    }
+
+    /// <summary>Keeps this result's gradient in <see cref="Grad"/> during backward (leaves keep theirs anyway).</summary>
+    public void RetainGrad() => _retainsGrad = true;
+
+    internal bool RetainsGrad => _retainsGrad || (IsLeaf && _requiresGrad);
+
+    /// <summary>Clears <see cref="Grad"/>.</summary>
+    public void ZeroGrad() => Grad = null;
+
+    /// <summary>
+    /// Registers a hook called with this tensor's gradient each time it is computed; a non-null return replaces the
+    /// gradient (for clipping or inspection). Dispose the returned handle to remove the hook.
+    /// </summary>
+    /// <param name="hook">Receives the gradient; returns a replacement or null to keep it.</param>
+    public IDisposable RegisterHook(Func<Tensor<T>, Tensor<T>?> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        (_hooks ??= []).Add(hook);
+        return new HookHandle(() => _hooks.Remove(hook));
+    }
+
+    internal Tensor<T> ApplyHooks(Tensor<T> grad)
+    {
+        if (_hooks is null) return grad;
+        foreach (var hook in _hooks.ToArray()) grad = hook(grad) ?? grad;
+        return grad;
+    }
+
+    /// <summary>A tensor sharing this one's elements but cut from the graph: a leaf that does not require gradients.</summary>
+    public Tensor<T> Detach() => new(Storage, Offset, _shape, Strides) { Label = Label };
+
+    /// <summary>The stack where this op was recorded, kept only under anomaly detection.</summary>
+    internal string? CreationStack { get; private set; }
+
+    /// <inheritdoc/>
+    public override string Operation => _operation;
+
+    /// <inheritdoc/>
+    public override int InputCount => _inputs.Length;
+
+    /// <inheritdoc/>
+    public override Node GetInput(int index) => _inputs[index];
+
+    internal Tensor<T> Input(int index) => _inputs[index];
+
+    /// <inheritdoc/>
+    public override bool IsConstant => IsLeaf && !_requiresGrad;
+
+    /// <summary>
+    /// Records <paramref name="result"/> as the output of <paramref name="op"/> on <paramref name="inputs"/> with its
+    /// gradient rule, unless recording is off or no input requires gradients.
+    /// </summary>
+    internal static Tensor<T> Record(Tensor<T> result, string op, Tensor<T>[] inputs, BackwardRule<T> backward)
+    {
+        if (GradMode.DetectAnomaly) Anomaly.CheckForward(result, op);
+        if (!GradMode.IsEnabled) return result;
+        bool requires = false;
+        foreach (Tensor<T> input in inputs) requires |= input._requiresGrad;
+        if (!requires) return result;
+
+        result._inputs = inputs;
+        result._operation = op;
+        result._backward = backward;
+        result._requiresGrad = true;
+        if (GradMode.DetectAnomaly) result.CreationStack = Environment.StackTrace;
+        return result;
+    }
+
+    /// <summary>Runs this node's gradient rule, releasing what it saved unless the graph is retained.</summary>
+    internal Tensor<T>?[] RunBackward(Tensor<T> gradOutput, bool retainGraph)
+    {
+        if (_released)
+            throw new InvalidOperationException(
+                $"Trying to backpropagate through the graph a second time: the tensors saved by '{_operation}' were released after the first backward pass. Pass retainGraph: true to the first Backward or Grad call to backpropagate through it again.");
+        BackwardRule<T> rule = _backward!;
+        if (!retainGraph)
+        {
+            _backward = null;
+            _released = true;
+        }
+
+        return rule(gradOutput);
+    }
+
+    /// <summary>
+    /// Backpropagation from this tensor: computes ∂this/∂leaf for every leaf that requires gradients and adds it to
+    /// the leaf's <see cref="Grad"/>.
+    /// </summary>
+    /// <param name="gradOutput">∂L/∂this; may be omitted only for a tensor of one element (it is then 1).</param>
+    /// <param name="retainGraph">Keep the saved tensors so the graph can be backpropagated again.</param>
+    /// <param name="createGraph">Record the backward pass itself, so the gradients can be differentiated again.</param>
+    public void Backward(Tensor<T>? gradOutput = null, bool retainGraph = false, bool createGraph = false) =>
+        BackwardEngine.Run([this], gradOutput is null ? null : [gradOutput], inputs: null, retainGraph, createGraph, "Backward");
+
+    /// <summary>The element at <paramref name="index"/> (one index per axis).</summary>
+    /// <exception cref="ArgumentException">The number of indices is not the rank, or an index is out of range.</exception>
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public T this[params int[] index]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(index);
+            if (index.Length != Rank)
+                throw new ArgumentException($"indexing a tensor of shape {Tensors.ShapeMath.Format(_shape)} needs {Rank} indices, got {index.Length}");
+            int position = Offset;
+            for (int i = 0; i < index.Length; i++)
+            {
+                if ((uint)index[i] >= (uint)_shape[i])
+                    throw new ArgumentOutOfRangeException(nameof(index), $"index {index[i]} is out of range for axis {i} of size {_shape[i]}");
+                position += index[i] * Strides[i];
+            }
+
+            return Storage[position];
+        }
+    }
+
+    /// <summary>The value of a one-element tensor.</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
+    public T Item()
+    {
+        if (Size != 1) throw new InvalidOperationException($"Item() needs a tensor of one element, not of shape {Tensors.ShapeMath.Format(_shape)}");
+        return Storage[Offset];
+    }
+
+    /// <summary>The elements in row-major order, as a new array.</summary>
+    public T[] ToArray() => Contiguous().AsReadOnlySpan().ToArray();
+
+    /// <summary>The elements of a contiguous tensor, in row-major order.</summary>
+    /// <exception cref="InvalidOperationException">The tensor is a non-contiguous view (call <see cref="Contiguous"/>).</exception>
+    public ReadOnlySpan<T> AsReadOnlySpan()
+    {
+        if (!IsContiguous) throw new InvalidOperationException("AsReadOnlySpan needs a contiguous tensor; call Contiguous() first");
+        return Storage.AsSpan(Offset, Size);
+    }
+
+    /// <summary>
+    /// The elements of a contiguous leaf, writable, for updating parameters in place (as an optimizer does, outside
+    /// the graph). Recorded results are immutable.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor is a recorded result or not contiguous.</exception>
+    public Span<T> AsSpan()
+    {
+        if (!IsLeaf) throw new InvalidOperationException($"only a leaf's elements may be written; this tensor was recorded by '{_operation}'");
+        if (!IsContiguous) throw new InvalidOperationException("AsSpan needs a contiguous tensor");
+        return Storage.AsSpan(Offset, Size);
+    }
+
+    internal Span<T> WritableSpan => Storage.AsSpan(Offset, Size);
+
+    /// <summary>This tensor when contiguous; otherwise a row-major copy (recorded, so gradients flow through it).</summary>
+    public Tensor<T> Contiguous()
+    {
+        if (IsContiguous) return this;
+        var copy = new T[Size];
+        Kernels.Strided.Copy(this, copy);
+        return Record(new Tensor<T>(copy, _shape), "contiguous", [this], g => [g]);
+    }
+
+    /// <summary>Converts a double to the element type.</summary>
+    internal static T FromDouble(double value) => T.CreateTruncating(value);
+
+    internal override string FormatData() => Describe(this);
+
+    internal override string FormatGrad() => Grad is null ? "none" : Describe(Grad);
+
+    /// <inheritdoc/>
+    public override string FormatDefinition(IReadOnlyList<string> inputNames)
+    {
+        ArgumentNullException.ThrowIfNull(inputNames);
+        return _operation.Length == 0 ? Label ?? "tensor" : $"{_operation}({string.Join(", ", inputNames)})";
+    }
+
+    private static string Describe(Tensor<T> tensor)
+    {
+        string head = $"{DType} {Tensors.ShapeMath.Format(tensor._shape)}";
+        return tensor.Size <= 16 ? $"{head} {tensor.ToText(6)}" : head;
+    }
+
+    /// <summary>The elements as nested lists, for example <c>[[1, 2], [3, 4]]</c>.</summary>
+    /// <param name="significantDigits">Digits per number, or null for the shortest round-trip form.</param>
+    public string ToText(int? significantDigits = null)
+    {
+        string format = significantDigits is { } digits ? "G" + digits : "R";
+        T[] values = ToArray();
+        var text = new StringBuilder();
+        int index = 0;
+        AppendLevel(0);
+        return text.ToString();
+
+        void AppendLevel(int axis)
+        {
+            if (axis == Rank)
+            {
+                text.Append(double.CreateTruncating(values[index++]).ToString(format, CultureInfo.InvariantCulture));
+                return;
+            }
+
+            text.Append('[');
+            for (int i = 0; i < _shape[axis]; i++)
+            {
+                if (i > 0) text.Append(", ");
+                AppendLevel(axis + 1);
+            }
+
+            text.Append(']');
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"tensor({ToText(6)}, {DType}{(RequiresGrad ? ", requires grad" : "")})";
+
+    private sealed class HookHandle(Action remove) : IDisposable
+    {
+        public void Dispose() => remove();
+    }
+}
