@@ -28,13 +28,16 @@ public static class GraphTraversal
     /// <summary>The operation nodes that any of <paramref name="roots"/> depends on, in topological order.</summary>
     internal static List<Node> OperationOrder(IReadOnlyList<Node> roots) => Sort(roots, includeLeaves: false);
 
+    /// <summary>A stamp no earlier walk used, for marking visited nodes in <see cref="Node.VisitMark"/>.</summary>
+    internal static long NewMark() => Interlocked.Increment(ref s_lastMark);
+
     private static List<Node> Sort(Node root, bool includeLeaves) => Sort([root], includeLeaves);
 
     private static List<Node> Sort(IReadOnlyList<Node> roots, bool includeLeaves)
     {
         var order = new List<Node>();
         // A fresh stamp per walk marks visited operation nodes without a hash set: one field compare per edge.
-        long mark = Interlocked.Increment(ref s_lastMark);
+        long mark = NewMark();
         HashSet<Node>? seenLeaves = includeLeaves ? new HashSet<Node>(ReferenceEqualityComparer.Instance) : null;
         var stack = new List<(Node Node, int NextInput)>();
         foreach (Node root in roots)

@@ -90,14 +90,13 @@ public sealed class Value : Node
     /// </summary>
     public void Backward()
     {
-        List<Node> order = GraphTraversal.OperationOrder(this);
-        foreach (Node node in order) ((Value)node).Grad = 0;
-        Grad = IsLeaf ? Grad + 1 : 1;
-        for (int i = order.Count - 1; i >= 0; i--)
+        if (_op is null)
         {
-            var node = (Value)order[i];
-            node._op!.Backward(node);
+            Grad += 1;
+            return;
         }
+
+        ScalarBackward.Run(this);
     }
 
     /// <summary>Sets the gradient of this value and of every value it was computed from to zero.</summary>

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using Autograd.Bench.Scalar;
+
+namespace Autograd.Bench.Quick;
+
+/// <summary>
+/// The <c>quick</c> mode: one figure a line as <c>name value unit</c>, in well under a minute,
+/// for scripts that set the figures beside the anchors' output.
+/// </summary>
+public static class QuickFigures
+{
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
+    /// <summary>Runs every quick figure on <paramref name="threads"/> threads and writes it to <paramref name="output"/>.</summary>
+    public static void Run(TextWriter output, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Parallelism.MaxThreads = threads;
+        Report(output, "scalar_ops", ScalarThroughput(() => ScalarWorkloads.Chain(1000), ScalarWorkloads.ChainOps(1000)), "M ops/s");
+        var layer = new DenseLayerParameters(64, 32);
+        Report(output, "scalar_dense_layer", ScalarThroughput(() => ScalarWorkloads.DenseLayer(layer), ScalarWorkloads.DenseLayerOps(64, 32)), "M ops/s");
+        Report(output, "scalar_chain_1m", ScalarThroughput(() => ScalarWorkloads.Chain(500_000), ScalarWorkloads.ChainOps(500_000), repetitions: 5), "M ops/s");
+    }
+
+    /// <summary>Millions of operations per second (forward + backward), from the median of timed repetitions.</summary>
+    private static double ScalarThroughput(Func<double> work, long operations, int repetitions = 51)
+    {
+        var seconds = MedianSeconds(() => work(), repetitions);
+        return operations / seconds / 1e6;
+    }
+
+    /// <summary>
+    /// Median wall time of <paramref name="repetitions"/> runs after a warm-up; the median shrugs off a noisy neighbour.
+    /// </summary>
+    /// <remarks>The warm-up runs for a fixed time, not a count, so the JIT has promoted the hot code to its optimized tier.</remarks>
+    public static double MedianSeconds(Action work, int repetitions)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var warmUp = Stopwatch.StartNew();
+        do
+            work();
+        while (warmUp.Elapsed < WarmUp);
+        var times = new double[repetitions];
+        for (var i = 0; i < repetitions; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            work();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[repetitions / 2];
+    }
+
+    private static void Report(TextWriter output, string name, double value, string unit) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {value:0.###} {unit}"));
+}
