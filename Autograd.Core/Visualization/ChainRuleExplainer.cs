@@ -55,7 +55,10 @@ public static class ChainRuleExplainer
                 bool formulaIsNumber = double.TryParse(formula, System.Globalization.CultureInfo.InvariantCulture, out _);
 
                 text.Append($"    ∂{f}/∂{inputNames[i]}");
-                if (uses[input] > 1) text.Append($" (via {self})");
+                // y = x * x uses x on two edges of the same node: name the operand so the two lines differ.
+                bool repeatedOperand = node.InputCount == 2 && node.GetInput(0) == node.GetInput(1);
+                if (repeatedOperand) text.Append($" (via {self}, {(i == 0 ? "first" : "second")} operand)");
+                else if (uses[input] > 1) text.Append($" (via {self})");
                 if (node == output)
                 {
                     // The upstream gradient is the seed 1: the local gradient is the whole contribution.

@@ -41,6 +41,15 @@ public class GraphDumpTests
     public void ExplanationSumsTheUsesOfASharedInput() => Snapshot.Verify(ChainRuleExplainer.Explain(SharedInput()));
 
     [Test]
+    public void ExplanationNamesBothOperandsOfASquare()
+    {
+        var x = new Value(3, "x");
+        Value f = (x * x).Named("f");
+        f.Backward();
+        Snapshot.Verify(ChainRuleExplainer.Explain(f));
+    }
+
+    [Test]
     public void DotWithConstantsAndTemporaries() => Snapshot.Verify(DotWriter.Write(SharedInput()));
 
     [Test]
