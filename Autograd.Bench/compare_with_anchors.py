@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Runs the quick figures and the PyTorch anchor one after the other, on 1 and on 2 threads, and prints the
+Markdown table of docs/benchmarks.md (ours, PyTorch's, and the ratio, higher is better for us).
+
+    /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2]
+
+Needs Debian's python3-torch and libopenblas0-pthread (see ../shared/anchors/README.md).
+"""
+import argparse, os, re, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+ANCHORS = os.path.join(ROOT, "..", "shared", "anchors")
+MICROGRAD_M_OPS = 0.2  # quoted by ../shared/anchors/README.md (pure Python, not measured here)
+
+# Our figure name -> (regex over the anchor's output, unit, True when higher is better)
+ANCHOR_LINES = {
+    "gemm_f32_n256": (r"gemm n=256 threads=\d+: ([\d.]+) GFLOP/s", "GFLOP/s", True),
+    "gemm_f32_n512": (r"gemm n=512 threads=\d+: ([\d.]+) GFLOP/s", "GFLOP/s", True),
+    "gemm_f32_n1024": (r"gemm n=1024 threads=\d+: ([\d.]+) GFLOP/s", "GFLOP/s", True),
+    "mlp_step_bs32": (r"mlp step bs=32 threads=\d+: ([\d.]+) ms", "ms", False),
+    "mlp_step_bs128": (r"mlp step bs=128 threads=\d+: ([\d.]+) ms", "ms", False),
+    "mlp_step_bs512": (r"mlp step bs=512 threads=\d+: ([\d.]+) ms", "ms", False),
+    "scalar_ops": (r"scalar chain 2000 ops fwd\+bwd: ([\d.]+) ms", "M ops/s", True),
+}
+# The anchor prints the scalar rate rounded to 0.01; its time has more digits.
+CONVERT = {"scalar_ops": lambda ms: 2000 / (ms / 1e3) / 1e6}
+
+
+def run(command, env):
+    return subprocess.run(command, env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    subprocess.run(["dotnet", "build", "-c", "Release", "-v", "quiet", "-nologo", "Autograd.Bench"], cwd=ROOT, check=True,
+                   capture_output=True)
+    bench = os.path.join(ROOT, "Autograd.Bench", "bin", "Release", "net10.0", "Autograd.Bench.dll")
+    print("| figure | threads | Autograd | PyTorch | ratio (>1: Autograd ahead) |")
+    print("|---|---|---|---|---|")
+    for threads in args.threads:
+        limits = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+        ours = {}
+        for line in run(["dotnet", bench, "quick", "--threads", str(threads)], limits).splitlines():
+            name, value, unit = line.split(" ", 2)
+            ours[name] = (float(value), unit)
+        theirs = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], limits)
+        for name, (value, unit) in ours.items():
+            anchor = ANCHOR_LINES.get(name)
+            match = re.search(anchor[0], theirs) if anchor else None
+            if match is None:
+                print(f"| {name} | {threads} | {value:g} {unit} | | |")
+                continue
+            peer = CONVERT.get(name, lambda v: v)(float(match.group(1)))
+            ratio = value / peer if anchor[2] else peer / value
+            print(f"| {name} | {threads} | {value:g} {unit} | {peer:.3g} {unit} | {ratio:.2f}× |")
+            if name == "scalar_ops":
+                print(f"| {name} vs micrograd (quoted) | {threads} | {value:g} {unit} | {MICROGRAD_M_OPS:g} {unit} (micrograd) | {value / MICROGRAD_M_OPS:.0f}× |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
