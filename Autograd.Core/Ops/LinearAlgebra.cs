@@ -21,7 +21,12 @@ public sealed partial class Tensor<T>
         ArgumentNullException.ThrowIfNull(b);
         if (a.Rank == 0 || b.Rank == 0)
             throw new ArgumentException($"matmul: {ShapeMath.Format(a._shape)} @ {ShapeMath.Format(b._shape)}: both operands need at least one axis");
-        if (a.Rank == 1 && b.Rank == 1) CheckInner(a, b, a._shape[0], b._shape[0]);
+        if (a.Rank == 1 && b.Rank == 1)
+        {
+            CheckInner(a, b, a._shape[0], b._shape[0]);
+            return MatMul(a.Unsqueeze(0), b.Unsqueeze(1)).Reshape();
+        }
+
         if (a.Rank == 1) return MatMul(a.Unsqueeze(0), b).Squeeze(-2);
         if (b.Rank == 1) return MatMul(a, b.Unsqueeze(-1)).Squeeze(-1);
         CheckInner(a, b, a._shape[^1], b._shape[^2]);

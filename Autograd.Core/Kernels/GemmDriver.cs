@@ -1,0 +1,220 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Autograd.Kernels;
+
+/// <summary>
+/// The blocked GEMM of the BLIS/GotoBLAS design for one thread's share of C: C[m×n] = op(A)[m×k]·op(B)[k×n].
+/// </summary>
+/// <remarks>
+/// Five loops around the micro-kernel: columns of C in NC panels; depth in KC blocks, packing a KC×NC panel of B
+/// (L3); rows in MC blocks, packing an MC×KC block of A (L2); then NR-column slivers of B (L1), each multiplied by
+/// every MR-row sliver of A. Packing reads op(A) and op(B) through the transpose flags, so the micro-kernel sees one
+/// layout. Each C element is summed over the KC blocks in ascending order and within a block in ascending p, and KC
+/// depends only on k, so the result does not depend on how C is shared among threads.
+/// </remarks>
+internal static unsafe class GemmDriver
+{
+    /// <summary>The depth of every block for a given k: KC blocks of equal size (the last may be shorter by under one step).</summary>
+    public static int DepthBlock<T, TKernel>(int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        int blocks = (k + TKernel.DepthBlock - 1) / TKernel.DepthBlock;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /// <summary>C[m×n] = op(A)·op(B) on the calling thread, with the packing buffers of <paramref name="workspace"/>.</summary>
+    public static void Run<T, TKernel>(bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, nint lda, T* b, nint ldb, T* c, nint ldc, GemmWorkspace workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        int mr = TKernel.Rows, nr = TKernel.Columns;
+        int kcMax = DepthBlock<T, TKernel>(k);
+        int mcMax = Math.Min(TKernel.RowBlock, RoundUp(m, mr));
+        int ncMax = Math.Min(TKernel.ColumnBlock, RoundUp(n, nr));
+        T* packedA = workspace.PackedA<T>(mcMax * kcMax);
+        T* packedB = workspace.PackedB<T>(ncMax * kcMax);
+
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                T* bBlock = transposeB ? b + jc * ldb + pc : b + pc * ldb + jc;
+                PackB<T, TKernel>(transposeB, kc, nc, bBlock, ldb, packedB);
+                bool accumulate = pc > 0;
+                for (int ic = 0; ic < m; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, m - ic);
+                    T* aBlock = transposeA ? a + pc * lda + ic : a + ic * lda + pc;
+                    PackA<T, TKernel>(transposeA, mc, kc, aBlock, lda, packedA);
+                    T* cBlock = c + ic * ldc + jc;
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int columns = Math.Min(nr, nc - jr);
+                        T* bSliver = packedB + jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            TKernel.Run(kc, packedA + ir * kc, bSliver, cBlock + ir * ldc + jr, ldc, rows, columns, accumulate);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs the mc×kc block of op(A) at <paramref name="a"/> into MR-row slivers: sliver s holds, for each p,
+    /// op(A)[s·MR .. s·MR+MR, p], zero past the last row.
+    /// </summary>
+    private static void PackA<T, TKernel>(bool transposed, int mc, int kc, T* a, nint lda, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        int mr = TKernel.Rows;
+        for (int ir = 0; ir < mc; ir += mr, destination += mr * kc)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            if (transposed)
+            {
+                // op(A)[i, p] = A[p, i]: each step of p is a contiguous run of the sliver's rows.
+                T* source = a + ir;
+                for (int p = 0; p < kc; p++, source += lda)
+                    CopyPadded(source, destination + p * mr, rows, mr);
+            }
+            else if (rows == 6 && mr == 6)
+            {
+                T* r0 = a + ir * lda;
+                T* r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+                T* d = destination;
+                for (int p = 0; p < kc; p++, d += 6)
+                {
+                    d[0] = r0[p];
+                    d[1] = r1[p];
+                    d[2] = r2[p];
+                    d[3] = r3[p];
+                    d[4] = r4[p];
+                    d[5] = r5[p];
+                }
+            }
+            else
+            {
+                for (int r = 0; r < mr; r++)
+                {
+                    T* d = destination + r;
+                    if (r < rows)
+                    {
+                        T* source = a + (ir + r) * lda;
+                        for (int p = 0; p < kc; p++) d[p * mr] = source[p];
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++) d[p * mr] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs the kc×nc block of op(B) at <paramref name="b"/> into NR-column slivers: sliver s holds, for each p,
+    /// op(B)[p, s·NR .. s·NR+NR], zero past the last column.
+    /// </summary>
+    private static void PackB<T, TKernel>(bool transposed, int kc, int nc, T* b, nint ldb, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        int nr = TKernel.Columns;
+        for (int jr = 0; jr < nc; jr += nr, destination += nr * kc)
+        {
+            int columns = Math.Min(nr, nc - jr);
+            if (transposed)
+            {
+                // op(B)[p, j] = B[j, p]: read each of the sliver's rows of B contiguously, store it as a column.
+                for (int j = 0; j < nr; j++)
+                {
+                    T* d = destination + j;
+                    if (j < columns)
+                    {
+                        T* source = b + (jr + j) * ldb;
+                        for (int p = 0; p < kc; p++) d[p * nr] = source[p];
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++) d[p * nr] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                T* source = b + jr;
+                for (int p = 0; p < kc; p++, source += ldb)
+                    CopyPadded(source, destination + p * nr, columns, nr);
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="count"/> values and zeroes the rest of a <paramref name="width"/>-wide run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPadded<T>(T* source, T* destination, int count, int width) where T : unmanaged
+    {
+        if (count == width)
+        {
+            Unsafe.CopyBlockUnaligned(destination, source, (uint)(width * sizeof(T)));
+            return;
+        }
+
+        int j = 0;
+        for (; j < count; j++) destination[j] = source[j];
+        for (; j < width; j++) destination[j] = default;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}
+
+/// <summary>
+/// One thread's packing buffers, 64-byte aligned in pinned arrays that grow to the largest size asked for and are
+/// then reused, so steady-state products allocate nothing.
+/// </summary>
+internal sealed unsafe class GemmWorkspace
+{
+    private const int Alignment = 64;
+
+    [ThreadStatic]
+    private static GemmWorkspace? t_cached;
+
+    private byte[] _a = [];
+    private byte[] _b = [];
+
+    /// <summary>Takes this thread's workspace (a new one if a caller on this thread already holds it).</summary>
+    public static GemmWorkspace Rent()
+    {
+        GemmWorkspace workspace = t_cached ?? new GemmWorkspace();
+        t_cached = null;
+        return workspace;
+    }
+
+    /// <summary>Gives a workspace back to the calling thread for its next product.</summary>
+    public static void Return(GemmWorkspace workspace) => t_cached = workspace;
+
+    /// <summary>An aligned buffer for at least <paramref name="count"/> values of packed A.</summary>
+    public T* PackedA<T>(int count) where T : unmanaged => (T*)Aligned(ref _a, count * sizeof(T));
+
+    /// <summary>An aligned buffer for at least <paramref name="count"/> values of packed B.</summary>
+    public T* PackedB<T>(int count) where T : unmanaged => (T*)Aligned(ref _b, count * sizeof(T));
+
+    private static byte* Aligned(ref byte[] buffer, int bytes)
+    {
+        if (buffer.Length < bytes + Alignment)
+            buffer = GC.AllocateUninitializedArray<byte>(bytes + Alignment, pinned: true);
+
+        // Arrays on the pinned object heap never move, so the address stays valid for the array's lifetime.
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (byte*)((address + Alignment - 1) & ~(nuint)(Alignment - 1));
+    }
+}

@@ -1,0 +1,160 @@
+namespace Autograd.Tests.Tensors;
+
+/// <summary>Where an op's inputs are drawn from, so that checks stay inside its domain and away from its kinks.</summary>
+public enum Domain
+{
+    /// <summary>Standard normal.</summary>
+    Any,
+
+    /// <summary>Uniform in [0.5, 2]: log, sqrt, a base raised to a tensor power, divisors.</summary>
+    Positive,
+
+    /// <summary>|x| uniform in [0.2, 1.5] with a random sign: abs, relu, clamp and other kinks at 0.</summary>
+    AwayFromZero,
+
+    /// <summary>A shuffled ramp with gaps of 0.1: max and min, whose argmax must not change under a small step.</summary>
+    Distinct,
+}
+
+/// <summary>One op under test: its inputs' shapes and domain, and the function that applies it.</summary>
+/// <param name="Name">The op's name (the <see cref="Tensor{T}"/> method), used to find ops without a spec.</param>
+/// <param name="Case">What this case varies (shapes, axis, broadcasting).</param>
+/// <param name="Shapes">One shape per input.</param>
+/// <param name="Apply">The op applied to the inputs.</param>
+/// <param name="Domain">Where the inputs are drawn from.</param>
+public sealed record TensorOpSpec(string Name, string Case, int[][] Shapes, Func<Tensor<double>[], Tensor<double>> Apply, Domain Domain = Domain.Any)
+{
+    /// <summary>Inputs for this spec, deterministic for a seed.</summary>
+    public Tensor<double>[] Inputs(int seed)
+    {
+        var random = new Random(seed);
+        return [.. Shapes.Select(shape => Tensor.FromArray(Draw(random, shape.Aggregate(1, (a, b) => a * b)), shape))];
+    }
+
+    private double[] Draw(Random random, int size)
+    {
+        var values = new double[size];
+        for (int i = 0; i < size; i++)
+        {
+            values[i] = Domain switch
+            {
+                Domain.Positive => 0.5 + 1.5 * random.NextDouble(),
+                Domain.AwayFromZero => (0.2 + 1.3 * random.NextDouble()) * (random.Next(2) == 0 ? -1 : 1),
+                Domain.Distinct => 0.1 * i - 0.05 * size,
+                _ => NormalSample(random),
+            };
+        }
+
+        if (Domain == Domain.Distinct) random.Shuffle(values);
+        return values;
+    }
+
+    private static double NormalSample(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name}: {Case}";
+}
+
+/// <summary>The table of every differentiable tensor op, with the shapes that exercise broadcasting and size-1 axes.</summary>
+public static class TensorOpSpecs
+{
+    private static TensorOpSpec S(string name, string variant, int[][] shapes, Func<Tensor<double>[], Tensor<double>> apply, Domain domain = Domain.Any) =>
+        new(name, variant, shapes, apply, domain);
+
+    /// <summary>Every spec.</summary>
+    public static IReadOnlyList<TensorOpSpec> All { get; } =
+    [
+        // Elementwise binary ops, with NumPy broadcasting in both directions and size-1 axes.
+        S("Add", "same shape", [[2, 3], [2, 3]], x => x[0] + x[1]),
+        S("Add", "row broadcast", [[2, 3], [3]], x => x[0] + x[1]),
+        S("Add", "both broadcast", [[4, 1], [1, 3]], x => x[0] + x[1]),
+        S("Add", "scalar tensor", [[2, 3], []], x => x[0] + x[1]),
+        S("Add", "constant", [[2, 3]], x => x[0] + 1.5),
+        S("Subtract", "broadcast 3-d", [[2, 1, 3], [4, 1]], x => x[0] - x[1]),
+        S("Subtract", "constant on the left", [[3]], x => 2.0 - x[0]),
+        S("Multiply", "same shape", [[2, 3], [2, 3]], x => x[0] * x[1]),
+        S("Multiply", "column broadcast", [[3, 1], [3, 4]], x => x[0] * x[1]),
+        S("Multiply", "the same tensor twice", [[5]], x => x[0] * x[0]),
+        S("Divide", "broadcast", [[2, 3], [3]], x => x[0] / x[1], Domain.Positive),
+        S("Divide", "constant numerator", [[4]], x => 1.0 / x[0], Domain.Positive),
+        S("Negate", "matrix", [[2, 3]], x => -x[0]),
+        S("Pow", "tensor exponent", [[2, 3], [2, 3]], x => x[0].Pow(x[1]), Domain.Positive),
+        S("Pow", "broadcast exponent", [[2, 3], [1]], x => x[0].Pow(x[1]), Domain.Positive),
+        S("Pow", "constant exponent", [[2, 3]], x => x[0].Pow(3.0)),
+        S("Pow", "fractional exponent", [[4]], x => x[0].Pow(-0.5), Domain.Positive),
+
+        // Elementwise functions.
+        S("Exp", "matrix", [[2, 3]], x => x[0].Exp()),
+        S("Log", "matrix", [[2, 3]], x => x[0].Log(), Domain.Positive),
+        S("Sqrt", "matrix", [[2, 3]], x => x[0].Sqrt(), Domain.Positive),
+        S("Abs", "matrix", [[2, 3]], x => x[0].Abs(), Domain.AwayFromZero),
+        S("Tanh", "matrix", [[2, 3]], x => x[0].Tanh()),
+        S("Sigmoid", "matrix", [[2, 3]], x => x[0].Sigmoid()),
+        S("Relu", "matrix", [[2, 3]], x => x[0].Relu(), Domain.AwayFromZero),
+        S("LeakyRelu", "slope 0.1", [[2, 3]], x => x[0].LeakyRelu(0.1), Domain.AwayFromZero),
+        S("Clamp", "[-0.5, 0.7]", [[3, 4]], x => x[0].Clamp(-0.5, 0.7), Domain.AwayFromZero),
+        S("Where", "mask broadcast", [[2, 3], [2, 3], [3]], x => Tensor<double>.Where(Tensor<double>.Greater(x[0], x[2]), x[1], x[2])),
+
+        // Reductions.
+        S("Sum", "all", [[2, 3]], x => x[0].Sum()),
+        S("Sum", "axis 0", [[2, 3]], x => x[0].Sum(0)),
+        S("Sum", "axis -1 keepDim", [[2, 3, 2]], x => x[0].Sum(-1, keepDim: true)),
+        S("Sum", "axes 0 and 2", [[2, 3, 2]], x => x[0].Sum([0, 2])),
+        S("Mean", "all", [[2, 3]], x => x[0].Mean()),
+        S("Mean", "axis 1 keepDim", [[2, 3]], x => x[0].Mean(1, keepDim: true)),
+        S("Mean", "axes 0 and 1", [[2, 3, 2]], x => x[0].Mean([0, 1])),
+        S("Max", "all", [[3, 4]], x => x[0].Max(), Domain.Distinct),
+        S("Max", "axis 1", [[3, 4]], x => x[0].Max(1), Domain.Distinct),
+        S("Max", "axis 0 keepDim", [[3, 4]], x => x[0].Max(0, keepDim: true), Domain.Distinct),
+        S("Min", "all", [[3, 4]], x => x[0].Min(), Domain.Distinct),
+        S("Min", "axis 0", [[3, 4]], x => x[0].Min(0), Domain.Distinct),
+        S("LogSumExp", "axis 1", [[3, 4]], x => x[0].LogSumExp(1)),
+        S("LogSumExp", "axis 0 keepDim", [[3, 4]], x => x[0].LogSumExp(0, keepDim: true)),
+
+        // Linear algebra.
+        S("MatMul", "matrix · matrix", [[3, 4], [4, 2]], x => x[0].MatMul(x[1])),
+        S("MatMul", "matrix · vector", [[3, 4], [4]], x => x[0].MatMul(x[1])),
+        S("MatMul", "vector · matrix", [[4], [4, 2]], x => x[0].MatMul(x[1])),
+        S("MatMul", "batched", [[2, 3, 4], [2, 4, 2]], x => x[0].MatMul(x[1])),
+        S("MatMul", "batched · shared matrix", [[2, 3, 4], [4, 2]], x => x[0].MatMul(x[1])),
+        S("MatMul", "transposed operands", [[4, 3], [2, 4]], x => x[0].Transpose().MatMul(x[1].Transpose())),
+        S("Dot", "vectors", [[5], [5]], x => x[0].Dot(x[1])),
+        S("Outer", "vectors", [[3], [4]], x => x[0].Outer(x[1])),
+
+        // Shape.
+        S("Reshape", "to 3×2", [[2, 3]], x => x[0].Reshape(3, 2) * Weights(3, 2)),
+        S("Reshape", "inferred -1", [[2, 3, 2]], x => x[0].Reshape(-1, 4) * Weights(3, 4)),
+        S("Expand", "size-1 axis", [[3, 1]], x => x[0].Expand(3, 4) * Weights(3, 4)),
+        S("Expand", "new leading axis", [[3]], x => x[0].Expand(2, 3) * Weights(2, 3)),
+        S("Squeeze", "axis 1", [[3, 1]], x => x[0].Squeeze(1) * Weights(3)),
+        S("Unsqueeze", "axis 0", [[3]], x => x[0].Unsqueeze(0) * Weights(1, 3)),
+        S("Permute", "3-d", [[2, 3, 4]], x => x[0].Permute(2, 0, 1) * Weights(4, 2, 3)),
+        S("Transpose", "matrix", [[2, 3]], x => x[0].Transpose() * Weights(3, 2)),
+        S("Transpose", "axes 0 and 2", [[2, 3, 4]], x => x[0].Transpose(0, 2) * Weights(4, 3, 2)),
+        S("Narrow", "axis 1", [[3, 5]], x => x[0].Narrow(1, 1, 3) * Weights(3, 3)),
+        S("Concat", "axis 0", [[2, 3], [1, 3]], x => Tensor<double>.Concat([x[0], x[1]], 0) * Weights(3, 3)),
+        S("Concat", "axis 1", [[2, 3], [2, 2]], x => Tensor<double>.Concat([x[0], x[1]], 1) * Weights(2, 5)),
+        S("Stack", "axis 1", [[2, 3], [2, 3]], x => Tensor<double>.Stack([x[0], x[1]], 1) * Weights(2, 2, 3)),
+
+        // Indexing.
+        S("IndexSelect", "rows with repeats", [[4, 3]], x => x[0].IndexSelect(0, [2, 0, 2, 3]) * Weights(4, 3)),
+        S("IndexSelect", "columns", [[3, 4]], x => x[0].IndexSelect(1, [3, 1]) * Weights(3, 2)),
+        S("IndexAdd", "rows with repeats", [[3, 2]], x => x[0].IndexAdd(0, [1, 1, 3], 4) * Weights(4, 2)),
+        S("Gather", "axis 1", [[3, 4]], x => x[0].Gather(1, [0, 3, 1, 1, 2, 2], 3, 2) * Weights(3, 2)),
+        S("ScatterAdd", "axis 1", [[3, 2]], x => x[0].ScatterAdd(1, [0, 3, 1, 1, 2, 2], [3, 2], [3, 4]) * Weights(3, 4)),
+
+        // Softmax family.
+        S("Softmax", "axis 1", [[3, 4]], x => x[0].Softmax(1) * Weights(3, 4)),
+        S("Softmax", "axis 0", [[3, 4]], x => x[0].Softmax(0) * Weights(3, 4)),
+        S("LogSoftmax", "axis -1", [[2, 5]], x => x[0].LogSoftmax(-1) * Weights(2, 5)),
+        S("LogSoftmax", "axis 0 of 3-d", [[3, 2, 2]], x => x[0].LogSoftmax(0) * Weights(3, 2, 2)),
+    ];
+
+    /// <summary>
+    /// Fixed, distinct weights: multiplying a linear op's output by them makes its gradgradcheck non-trivial
+    /// and catches elements routed to the wrong place (a sum of outputs would not notice a permutation).
+    /// </summary>
+    private static Tensor<double> Weights(params int[] shape) =>
+        Tensor.Arange<double>(1, 1 + shape.Aggregate(1, (a, b) => a * b)).Reshape(shape) / 7.0;
+}
