@@ -49,11 +49,14 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
 
     public static int Columns => 16;
 
-    public static int DepthBlock => 256;
+    public static int DepthBlock => TuneKC;
 
-    public static int RowBlock => 144;
+    public static int RowBlock => TuneMC;
 
-    public static int ColumnBlock => 4080;
+    public static int ColumnBlock => TuneNC;
+    private static readonly int TuneKC = int.Parse(Environment.GetEnvironmentVariable("GKC") ?? "256");
+    private static readonly int TuneMC = int.Parse(Environment.GetEnvironmentVariable("GMC") ?? "144");
+    private static readonly int TuneNC = int.Parse(Environment.GetEnvironmentVariable("GNC") ?? "4080");
 
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
     {

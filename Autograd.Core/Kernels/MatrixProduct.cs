@@ -1,24 +1,168 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Autograd.Kernels;
 
 /// <summary>The one entry the tensor ops use for C = op(A)·op(B), row-major with leading dimensions.</summary>
-internal static class MatrixProduct
+/// <remarks>
+/// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with an AVX2+FMA register-tiled micro-kernel, split over up
+/// to <see cref="Parallelism.MaxThreads"/> threads by columns (or rows) of C. Every C element is summed in the same
+/// order whatever the thread count, so results are bit-identical across runs and thread counts.
+/// </remarks>
+internal static unsafe class MatrixProduct
 {
+    /// <summary>Products below this many multiply-adds (64³) run on the calling thread: a split would cost more than it saves.</summary>
+    private const long ParallelThreshold = 64L * 64 * 64;
+
     /// <summary>C[m×n] = op(A)[m×k]·op(B)[k×n], overwriting C.</summary>
+    /// <remarks>
+    /// op(A) = A when <paramref name="transposeA"/> is false (A stored m×k, element (i, p) at a[i·lda + p]) and Aᵀ when
+    /// it is true (A stored k×m, element (i, p) at a[p·lda + i]); likewise op(B) with B stored k×n or n×k. C is m×n
+    /// with element (i, j) at c[i·ldc + j].
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or a leading dimension is narrower than its rows.</exception>
+    /// <exception cref="ArgumentException">A span is too short for the matrix it holds.</exception>
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, Parallelism.MaxThreads, vectorized: true);
+
+    /// <summary>
+    /// <see cref="Multiply{T}(bool, bool, int, int, int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int)"/>
+    /// on at most <paramref name="maxThreads"/> threads; <paramref name="vectorized"/> = false forces the portable
+    /// kernel (tests use both).
+    /// </summary>
+    public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int maxThreads, bool vectorized)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < m; i++)
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (m == 0 || n == 0) return;
+        CheckMatrix(c.Length, m, n, ldc, nameof(c));
+        if (k == 0)
         {
-            Span<T> row = c.Slice(i * ldc, n);
-            row.Clear();
-            for (int p = 0; p < k; p++)
-            {
-                T aip = transposeA ? a[p * lda + i] : a[i * lda + p];
-                for (int j = 0; j < n; j++) row[j] += aip * (transposeB ? b[j * ldb + p] : b[p * ldb + j]);
-            }
+            for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+            return;
         }
+
+        CheckMatrix(a.Length, transposeA ? k : m, transposeA ? m : k, lda, nameof(a));
+        CheckMatrix(b.Length, transposeB ? n : k, transposeB ? k : n, ldb, nameof(b));
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc);
+            if (vectorized && Fma.IsSupported && Avx2.IsSupported)
+            {
+                if (typeof(T) == typeof(float))
+                {
+                    Split<float, FmaKernelSingle>(problem.As<float>(), maxThreads);
+                    return;
+                }
+
+                if (typeof(T) == typeof(double))
+                {
+                    Split<double, FmaKernelDouble>(problem.As<double>(), maxThreads);
+                    return;
+                }
+            }
+
+            Split<T, PortableKernel<T>>(problem, maxThreads);
+        }
+    }
+
+    /// <summary>
+    /// Shares the product among threads: each takes a contiguous run of NR-column slivers of C (or MR-row slivers,
+    /// when C is taller than wide) and runs the whole blocked GEMM on it with its own packing buffers.
+    /// </summary>
+    private static void Split<T, TKernel>(Problem<T> problem, int maxThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        long work = (long)problem.M * problem.N * problem.K;
+        bool byColumns = problem.N >= problem.M;
+        int tiles = byColumns
+            ? (problem.N + TKernel.Columns - 1) / TKernel.Columns
+            : (problem.M + TKernel.Rows - 1) / TKernel.Rows;
+        int threads = work < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, tiles), work / ParallelThreshold);
+        if (threads <= 1)
+        {
+            RunPart<T, TKernel>(problem);
+            return;
+        }
+
+        int width = byColumns ? TKernel.Columns : TKernel.Rows;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        {
+            int start = (int)((long)tiles * part / threads) * width;
+            int end = (int)((long)tiles * (part + 1) / threads) * width;
+            RunPart<T, TKernel>(byColumns
+                ? problem.Columns(start, Math.Min(end, problem.N))
+                : problem.Rows(start, Math.Min(end, problem.M)));
+        });
+    }
+
+    private static void RunPart<T, TKernel>(Problem<T> p)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        GemmWorkspace workspace = GemmWorkspace.Rent();
+        try
+        {
+            GemmDriver.Run<T, TKernel>(p.TransposeA, p.TransposeB, p.M, p.N, p.K, p.A, p.Lda, p.B, p.Ldb, p.C, p.Ldc, workspace);
+        }
+        finally
+        {
+            GemmWorkspace.Return(workspace);
+        }
+    }
+
+    private static void CheckMatrix(int length, int rows, int columns, int leading, string name)
+    {
+        if (leading < columns || leading < 1)
+            throw new ArgumentOutOfRangeException(name, $"leading dimension {leading} is narrower than the {columns} columns of the stored matrix");
+        if (rows > 0 && columns > 0 && length < (long)(rows - 1) * leading + columns)
+            throw new ArgumentException($"a {rows}×{columns} matrix with leading dimension {leading} needs {(long)(rows - 1) * leading + columns} values, not {length}", name);
+    }
+
+    /// <summary>One GEMM call's operands as pointers, so that a thread's share is a sub-problem of the same form.</summary>
+    private readonly struct Problem<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, nint lda, T* b, nint ldb, T* c, nint ldc)
+        where T : unmanaged
+    {
+        public bool TransposeA { get; } = transposeA;
+
+        public bool TransposeB { get; } = transposeB;
+
+        public int M { get; } = m;
+
+        public int N { get; } = n;
+
+        public int K { get; } = k;
+
+        public T* A { get; } = a;
+
+        public nint Lda { get; } = lda;
+
+        public T* B { get; } = b;
+
+        public nint Ldb { get; } = ldb;
+
+        public T* C { get; } = c;
+
+        public nint Ldc { get; } = ldc;
+
+        /// <summary>Columns [start, end) of C: the same A, a slice of op(B).</summary>
+        public Problem<T> Columns(int start, int end) =>
+            new(TransposeA, TransposeB, M, end - start, K, A, Lda, TransposeB ? B + start * Ldb : B + start, Ldb, C + start, Ldc);
+
+        /// <summary>Rows [start, end) of C: a slice of op(A), the same B.</summary>
+        public Problem<T> Rows(int start, int end) =>
+            new(TransposeA, TransposeB, end - start, N, K, TransposeA ? A + start : A + start * Lda, Lda, B, Ldb, C + start * Ldc, Ldc);
+
+        /// <summary>The same problem over the same memory, typed as <typeparamref name="TOther"/> (which must be T).</summary>
+        public Problem<TOther> As<TOther>() where TOther : unmanaged =>
+            new(TransposeA, TransposeB, M, N, K, (TOther*)A, Lda, (TOther*)B, Ldb, (TOther*)C, Ldc);
     }
 }

@@ -8,14 +8,22 @@ namespace Autograd;
 /// <summary>Creating tensors: from arrays and nested literals, constant fills, ranges, seeded random draws, eye, one-hot.</summary>
 public static class Tensor
 {
+    /// <summary>A vector holding <paramref name="values"/> (the array is copied).</summary>
+    /// <param name="values">The elements.</param>
+    public static Tensor<T> FromArray<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return FromArray(values, values.Length);
+    }
+
     /// <summary>A tensor of <paramref name="shape"/> holding <paramref name="values"/> in row-major order (the array is copied).</summary>
     /// <param name="values">The elements, row-major.</param>
-    /// <param name="shape">The shape; its size must equal the number of values. Empty for a 1-D tensor of all values.</param>
+    /// <param name="shape">The shape; its size must equal the number of values. An empty shape makes a scalar (0-d) tensor.</param>
     public static Tensor<T> FromArray<T>(T[] values, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(shape);
-        int[] dims = shape.Length == 0 ? [values.Length] : ShapeMath.Validate(shape, "FromArray");
+        int[] dims = ShapeMath.Validate(shape, "FromArray");
         if (ShapeMath.Size(dims) != values.Length)
             throw new ArgumentException($"FromArray: {values.Length} values do not fill shape {ShapeMath.Format(dims)} ({ShapeMath.Size(dims)} elements)");
         return new Tensor<T>((T[])values.Clone(), dims);
