@@ -59,7 +59,18 @@ internal static class BackwardEngine
                 if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
                 if (wanted is null && node.RetainsGrad) node.Grad = node.Grad is null ? grad : node.Grad + grad;
 
-                Tensor<T>?[] inputGrads = node.RunBackward(grad, retainGraph);
+                Tensor<T>?[] inputGrads;
+                if (GradMode.DetectAnomaly)
+                {
+                    // The rule's own ops are not checked one by one: a NaN is blamed on the rule (with its op's
+                    // creation stack) once its gradients are out, as PyTorch names the failing backward function.
+                    using (GradMode.SetAnomaly(false)) inputGrads = node.RunBackward(grad, retainGraph);
+                }
+                else
+                {
+                    inputGrads = node.RunBackward(grad, retainGraph);
+                }
+
                 for (int i = 0; i < node.InputCount; i++)
                 {
                     Tensor<T> input = node.Input(i);

@@ -54,12 +54,24 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
     public static int RowBlock => TuneMC;
 
     public static int ColumnBlock => TuneNC;
-    private static readonly int TuneKC = int.Parse(Environment.GetEnvironmentVariable("GKC") ?? "256");
-    private static readonly int TuneMC = int.Parse(Environment.GetEnvironmentVariable("GMC") ?? "144");
-    private static readonly int TuneNC = int.Parse(Environment.GetEnvironmentVariable("GNC") ?? "4080");
+#pragma warning disable CA2211, CA1707
+    public static int TuneKC = 256;
+    public static bool PrefetchC = true;
+    public static int TuneMC = 144;
+    public static int TuneNC = 4080;
+#pragma warning restore CA2211, CA1707
 
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
     {
+        if (PrefetchC)
+        {
+            float* row = c;
+            for (int i = 0; i < 6; i++, row += ldc)
+            {
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + 15);
+            }
+        }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)

@@ -1,0 +1,203 @@
+using Autograd.Checking;
+
+namespace Autograd.Tests.Tensors;
+
+/// <summary>The autodiff API on tensors: backward, functional gradients, graph release, no-grad, hooks, anomaly mode.</summary>
+public sealed class TensorAutogradTests
+{
+    private static Tensor<double> Vector(params double[] values) => Tensor.FromArray(values);
+
+    [Test]
+    public void BackwardOnANonScalarAsksForTheOutputGradient()
+    {
+        Tensor<double> x = Vector(1, 2, 3).RequireGrad();
+        var error = Assert.Throws<InvalidOperationException>(() => (x * 2.0).Backward());
+        Assert.That(error!.Message, Does.Contain("[3]").And.Contain("Sum()"));
+    }
+
+    [Test]
+    public void BackwardWithAnExplicitOutputGradientIsAVectorJacobianProduct()
+    {
+        Tensor<double> x = Vector(1, 2, 3).RequireGrad();
+        (x * x).Backward(Vector(1, 10, 100));
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 2.0, 40, 600 }));
+    }
+
+    [Test]
+    public void LeafGradientsAccumulateUntilZeroGrad()
+    {
+        Tensor<double> x = Vector(1, 2).RequireGrad();
+        (x * 3.0).Sum().Backward();
+        (x * 3.0).Sum().Backward();
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 6.0, 6 }));
+        x.ZeroGrad();
+        Assert.That(x.Grad, Is.Null);
+    }
+
+    [Test]
+    public void ASecondBackwardWithoutRetainGraphSaysSo()
+    {
+        Tensor<double> x = Vector(1, 2).RequireGrad();
+        Tensor<double> y = x.Exp().Sum();
+        y.Backward();
+        var error = Assert.Throws<InvalidOperationException>(() => y.Backward());
+        Assert.That(error!.Message, Does.Contain("second time").And.Contain("retainGraph"));
+    }
+
+    [Test]
+    public void RetainGraphAllowsASecondBackward()
+    {
+        Tensor<double> x = Vector(1, 2).RequireGrad();
+        Tensor<double> y = x.Exp().Sum();
+        y.Backward(retainGraph: true);
+        y.Backward();
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 2 * Math.Exp(1), 2 * Math.Exp(2) }).Within(1e-12));
+    }
+
+    [Test]
+    public void NoGradRecordsNothingAndIsPerThread()
+    {
+        Tensor<double> x = Vector(1, 2).RequireGrad();
+        using var scopeEntered = new ManualResetEventSlim();
+        bool otherThreadRecords = false;
+        // A thread already running when this thread enters NoGrad is not affected by it.
+        var other = new Thread(() =>
+        {
+            scopeEntered.Wait();
+            otherThreadRecords = (x * 2.0).RequiresGrad;
+        });
+        other.Start();
+        using (Autodiff.NoGrad())
+        {
+            Assert.That((x * 2.0).RequiresGrad, Is.False);
+            scopeEntered.Set();
+            other.Join();
+        }
+
+        Assert.That(otherThreadRecords, Is.True);
+
+        Assert.That((x * 2.0).RequiresGrad, Is.True);
+    }
+
+    [Test]
+    public void DetachCutsTheGraph()
+    {
+        Tensor<double> x = Vector(1, 2).RequireGrad();
+        Tensor<double> y = (x * x).Detach();
+        Assert.That(y.RequiresGrad, Is.False);
+        Assert.That(y.IsLeaf, Is.True);
+        ((x + y) * 1.0).Sum().Backward();
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 1.0, 1 }));
+    }
+
+    [Test]
+    public void HooksSeeAndMayReplaceTheGradient()
+    {
+        Tensor<double> x = Vector(1, 2).RequireGrad();
+        Tensor<double> h = x * 3.0;
+        Tensor<double>? seen = null;
+        using (h.RegisterHook(g => { seen = g; return g * 10.0; }))
+            h.Sum().Backward();
+        Assert.That(seen!.ToArray(), Is.EqualTo(new[] { 1.0, 1 }));
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 30.0, 30 }));
+    }
+
+    [Test]
+    public void OnlyLeavesMayChangeRequiresGrad()
+    {
+        Tensor<double> y = Vector(1).RequireGrad() * 2.0;
+        Assert.Throws<InvalidOperationException>(() => y.RequiresGrad = false);
+    }
+
+    [Test]
+    public void GradOfGradGivesSecondDerivatives()
+    {
+        Tensor<double> x = Vector(0.5, -1.2).RequireGrad();
+        Tensor<double> y = (x.Pow(3.0) + (x * 2.0).Exp()).Sum();
+        Tensor<double> dy = Autodiff.Grad(y, x, createGraph: true);
+        Tensor<double> d2y = Autodiff.Grad(dy.Sum(), x);
+        double[] xs = [0.5, -1.2];
+        Assert.That(dy.ToArray(), Is.EqualTo(xs.Select(v => 3 * v * v + 2 * Math.Exp(2 * v)).ToArray()).Within(1e-12));
+        Assert.That(d2y.ToArray(), Is.EqualTo(xs.Select(v => 6 * v + 4 * Math.Exp(2 * v)).ToArray()).Within(1e-12));
+    }
+
+    [Test]
+    public void JacobianMatchesCentralDifferences()
+    {
+        static Tensor<double> F(Tensor<double> x) => (x.MatMul(Tensor.FromArray([1.0, 2, -1, 0.5, 3, 1], 3, 2)).Tanh() * x.Narrow(0, 0, 2)).Softmax(0);
+        Tensor<double> x = Vector(0.3, -0.8, 1.1);
+        double[] analytic = Autodiff.Jacobian(F, x).ToArray(), numerical = Autodiff.NumericalJacobian(F, x).ToArray();
+        Assert.That(analytic, Has.Length.EqualTo(6));
+        Assert.That(analytic, Is.EqualTo(numerical).Within(1e-8));
+    }
+
+    [Test]
+    public void HessianOfAQuadraticFormIsTheSymmetrizedMatrix()
+    {
+        var a = Tensor.FromArray([2.0, 1, 0, 3], 2, 2);
+        Tensor<double> hessian = Autodiff.Hessian(x => x.MatMul(a).Dot(x), Vector(0.7, -0.4));
+        Assert.That(hessian.ToArray(), Is.EqualTo(new[] { 4.0, 1, 1, 6 }).Within(1e-12));
+    }
+
+    [Test]
+    public void HvpJvpAndVjpAgreeWithTheFullMatrices()
+    {
+        static Tensor<double> F(Tensor<double> x) => (x * x.Exp()).Sum() + x.Narrow(0, 0, 1).Pow(3.0).Sum() * x.Narrow(0, 1, 1).Sum();
+        static Tensor<double> G(Tensor<double> x) => x.Outer(x).Sigmoid().Sum(0);
+        Tensor<double> x = Vector(0.4, -0.3, 0.9);
+        Tensor<double> v = Vector(1.0, -2, 0.5);
+
+        double[] h = Autodiff.Hessian(F, x).ToArray();
+        double[] expectedHvp = [.. Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 3).Sum(j => h[i * 3 + j] * v[j]))];
+        Assert.That(Autodiff.Hvp(F, x, v).ToArray(), Is.EqualTo(expectedHvp).Within(1e-12));
+
+        double[] j = Autodiff.NumericalJacobian(G, x).ToArray();
+        double[] expectedJvp = [.. Enumerable.Range(0, 3).Select(o => Enumerable.Range(0, 3).Sum(i => j[o * 3 + i] * v[i]))];
+        double[] expectedVjp = [.. Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 3).Sum(o => v[o] * j[o * 3 + i]))];
+        Assert.That(Autodiff.Jvp(G, x, v).Jvp.ToArray(), Is.EqualTo(expectedJvp).Within(1e-7));
+        Assert.That(Autodiff.Vjp(G, x, v).Vjp.ToArray(), Is.EqualTo(expectedVjp).Within(1e-7));
+    }
+
+    [Test]
+    public void GradCheckReportNamesTheInputAndElementThatDisagree()
+    {
+        // A deliberately wrong gradient: a hook doubles what flows into the second input.
+        TensorGradCheckResult result = TensorGradCheck.Check(
+            xs =>
+            {
+                Tensor<double> b = xs[1] * 1.0;
+                b.RegisterHook(g => g * 2.0);
+                return (xs[0] * b).Sum();
+            },
+            [Vector(1, 2), Vector(3, 4)]);
+        Assert.That(result.Passed, Is.False);
+        Assert.That(result.Mismatches.Select(m => (m.Input, m.InputElement)), Is.EqualTo(new[] { (1, 0), (1, 1) }));
+        Assert.That(result.Report(), Does.Contain("input 1, element 0"));
+    }
+
+    [Test]
+    public void AnomalyModeNamesTheOpAndWhereItWasCreated()
+    {
+        Tensor<double> x = Vector(1, -1).RequireGrad();
+        using (Autodiff.DetectAnomaly())
+        {
+            var forward = Assert.Throws<ArithmeticException>(() => x.Log());
+            Assert.That(forward!.Message, Does.Contain("'log'").And.Contain("NaN"));
+
+            Tensor<double> y = Vector(0, 4).RequireGrad();
+            var backward = Assert.Throws<ArithmeticException>(() => y.Sqrt().Sum().Backward());
+            Assert.That(backward!.Message, Does.Contain("'sqrt'").And.Contain(nameof(AnomalyModeNamesTheOpAndWhereItWasCreated)));
+        }
+    }
+
+    [Test]
+    public void Float32OpsMatchFloat64()
+    {
+        var random = Tensor.RandomNormal<double>([4, 5], seed: 9);
+        Tensor<float> x32 = Tensor.FromArray(random.ToArray().Select(v => (float)v).ToArray(), 4, 5).RequireGrad();
+        Tensor<double> x64 = random.Detach().RequireGrad();
+        x32.MatMul(x32.Transpose()).Tanh().LogSoftmax(1).Sum().Backward();
+        x64.MatMul(x64.Transpose()).Tanh().LogSoftmax(1).Sum().Backward();
+        Assert.That(x32.Grad!.ToArray().Select(v => (double)v), Is.EqualTo(x64.Grad!.ToArray()).Within(1e-5));
+    }
+}
