@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Autograd.Tests.Tensors;
 
 /// <summary>Where an op's inputs are drawn from, so that checks stay inside its domain and away from its kinks.</summary>
@@ -22,13 +24,15 @@ public enum Domain
 /// <param name="Shapes">One shape per input.</param>
 /// <param name="Apply">The op applied to the inputs.</param>
 /// <param name="Domain">Where the inputs are drawn from.</param>
-public sealed record TensorOpSpec(string Name, string Case, int[][] Shapes, Func<Tensor<double>[], Tensor<double>> Apply, Domain Domain = Domain.Any)
+/// <typeparam name="T">The element type the op is applied in.</typeparam>
+public sealed record TensorOpSpec<T>(string Name, string Case, int[][] Shapes, Func<Tensor<T>[], Tensor<T>> Apply, Domain Domain = Domain.Any)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Inputs for this spec, deterministic for a seed.</summary>
-    public Tensor<double>[] Inputs(int seed)
+    /// <summary>Inputs for this spec, deterministic for a seed (the same values, rounded, for every element type).</summary>
+    public Tensor<T>[] Inputs(int seed)
     {
         var random = new Random(seed);
-        return [.. Shapes.Select(shape => Tensor.FromArray(Draw(random, shape.Aggregate(1, (a, b) => a * b)), shape))];
+        return [.. Shapes.Select(shape => Tensor.FromArray(Draw(random, shape.Aggregate(1, (a, b) => a * b)).Select(T.CreateTruncating).ToArray(), shape))];
     }
 
     private double[] Draw(Random random, int size)
@@ -57,32 +61,35 @@ public sealed record TensorOpSpec(string Name, string Case, int[][] Shapes, Func
 }
 
 /// <summary>The table of every differentiable tensor op, with the shapes that exercise broadcasting and size-1 axes.</summary>
-public static class TensorOpSpecs
+/// <typeparam name="T">The element type: the same table runs in float64 (gradient checks) and float32.</typeparam>
+public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private static TensorOpSpec S(string name, string variant, int[][] shapes, Func<Tensor<double>[], Tensor<double>> apply, Domain domain = Domain.Any) =>
+    private static TensorOpSpec<T> S(string name, string variant, int[][] shapes, Func<Tensor<T>[], Tensor<T>> apply, Domain domain = Domain.Any) =>
         new(name, variant, shapes, apply, domain);
 
+    private static T C(double value) => T.CreateTruncating(value);
+
     /// <summary>Every spec.</summary>
-    public static IReadOnlyList<TensorOpSpec> All { get; } =
+    public static IReadOnlyList<TensorOpSpec<T>> All { get; } =
     [
         // Elementwise binary ops, with NumPy broadcasting in both directions and size-1 axes.
         S("Add", "same shape", [[2, 3], [2, 3]], x => x[0] + x[1]),
         S("Add", "row broadcast", [[2, 3], [3]], x => x[0] + x[1]),
         S("Add", "both broadcast", [[4, 1], [1, 3]], x => x[0] + x[1]),
         S("Add", "scalar tensor", [[2, 3], []], x => x[0] + x[1]),
-        S("Add", "constant", [[2, 3]], x => x[0] + 1.5),
+        S("Add", "constant", [[2, 3]], x => x[0] + C(1.5)),
         S("Subtract", "broadcast 3-d", [[2, 1, 3], [4, 1]], x => x[0] - x[1]),
-        S("Subtract", "constant on the left", [[3]], x => 2.0 - x[0]),
+        S("Subtract", "constant on the left", [[3]], x => C(2) - x[0]),
         S("Multiply", "same shape", [[2, 3], [2, 3]], x => x[0] * x[1]),
         S("Multiply", "column broadcast", [[3, 1], [3, 4]], x => x[0] * x[1]),
         S("Multiply", "the same tensor twice", [[5]], x => x[0] * x[0]),
         S("Divide", "broadcast", [[2, 3], [3]], x => x[0] / x[1], Domain.Positive),
-        S("Divide", "constant numerator", [[4]], x => 1.0 / x[0], Domain.Positive),
+        S("Divide", "constant numerator", [[4]], x => C(1) / x[0], Domain.Positive),
         S("Negate", "matrix", [[2, 3]], x => -x[0]),
         S("Pow", "tensor exponent", [[2, 3], [2, 3]], x => x[0].Pow(x[1]), Domain.Positive),
         S("Pow", "broadcast exponent", [[2, 3], [1]], x => x[0].Pow(x[1]), Domain.Positive),
-        S("Pow", "constant exponent", [[2, 3]], x => x[0].Pow(3.0)),
-        S("Pow", "fractional exponent", [[4]], x => x[0].Pow(-0.5), Domain.Positive),
+        S("Pow", "constant exponent", [[2, 3]], x => x[0].Pow(C(3))),
+        S("Pow", "fractional exponent", [[4]], x => x[0].Pow(C(-0.5)), Domain.Positive),
 
         // Elementwise functions.
         S("Exp", "matrix", [[2, 3]], x => x[0].Exp()),
@@ -92,9 +99,9 @@ public static class TensorOpSpecs
         S("Tanh", "matrix", [[2, 3]], x => x[0].Tanh()),
         S("Sigmoid", "matrix", [[2, 3]], x => x[0].Sigmoid()),
         S("Relu", "matrix", [[2, 3]], x => x[0].Relu(), Domain.AwayFromZero),
-        S("LeakyRelu", "slope 0.1", [[2, 3]], x => x[0].LeakyRelu(0.1), Domain.AwayFromZero),
-        S("Clamp", "[-0.5, 0.7]", [[3, 4]], x => x[0].Clamp(-0.5, 0.7), Domain.AwayFromZero),
-        S("Where", "mask broadcast", [[2, 3], [2, 3], [3]], x => Tensor<double>.Where(Tensor<double>.Greater(x[0], x[2]), x[1], x[2])),
+        S("LeakyRelu", "slope 0.1", [[2, 3]], x => x[0].LeakyRelu(C(0.1)), Domain.AwayFromZero),
+        S("Clamp", "[-0.5, 0.7]", [[3, 4]], x => x[0].Clamp(C(-0.5), C(0.7)), Domain.AwayFromZero),
+        S("Where", "mask broadcast", [[2, 3], [2, 3], [3]], x => Tensor<T>.Where(Tensor<T>.Greater(x[0], x[2]), x[1], x[2])),
 
         // Reductions.
         S("Sum", "all", [[2, 3]], x => x[0].Sum()),
@@ -133,9 +140,9 @@ public static class TensorOpSpecs
         S("Transpose", "matrix", [[2, 3]], x => x[0].Transpose() * Weights(3, 2)),
         S("Transpose", "axes 0 and 2", [[2, 3, 4]], x => x[0].Transpose(0, 2) * Weights(4, 3, 2)),
         S("Narrow", "axis 1", [[3, 5]], x => x[0].Narrow(1, 1, 3) * Weights(3, 3)),
-        S("Concat", "axis 0", [[2, 3], [1, 3]], x => Tensor<double>.Concat([x[0], x[1]], 0) * Weights(3, 3)),
-        S("Concat", "axis 1", [[2, 3], [2, 2]], x => Tensor<double>.Concat([x[0], x[1]], 1) * Weights(2, 5)),
-        S("Stack", "axis 1", [[2, 3], [2, 3]], x => Tensor<double>.Stack([x[0], x[1]], 1) * Weights(2, 2, 3)),
+        S("Concat", "axis 0", [[2, 3], [1, 3]], x => Tensor<T>.Concat([x[0], x[1]], 0) * Weights(3, 3)),
+        S("Concat", "axis 1", [[2, 3], [2, 2]], x => Tensor<T>.Concat([x[0], x[1]], 1) * Weights(2, 5)),
+        S("Stack", "axis 1", [[2, 3], [2, 3]], x => Tensor<T>.Stack([x[0], x[1]], 1) * Weights(2, 2, 3)),
 
         // Indexing.
         S("IndexSelect", "rows with repeats", [[4, 3]], x => x[0].IndexSelect(0, [2, 0, 2, 3]) * Weights(4, 3)),
@@ -155,6 +162,6 @@ public static class TensorOpSpecs
     /// Fixed, distinct weights: multiplying a linear op's output by them makes its gradgradcheck non-trivial
     /// and catches elements routed to the wrong place (a sum of outputs would not notice a permutation).
     /// </summary>
-    private static Tensor<double> Weights(params int[] shape) =>
-        Tensor.Arange<double>(1, 1 + shape.Aggregate(1, (a, b) => a * b)).Reshape(shape) / 7.0;
+    private static Tensor<T> Weights(params int[] shape) =>
+        Tensor.Arange<T>(1, 1 + shape.Aggregate(1, (a, b) => a * b)).Reshape(shape) / C(7);
 }
