@@ -1,0 +1,204 @@
+using System.Numerics;
+using Autograd.Kernels;
+
+namespace Autograd.Tests.Kernels;
+
+/// <summary>
+/// The blocked GEMM against a naive float64 triple loop: every transpose combination, sizes on and off the tile
+/// edges, padded leading dimensions, both kernels (AVX2+FMA and portable), one and two threads.
+/// </summary>
+public class MatrixProductTests
+{
+    // Around the tile edges (MR = 6, NR = 16 or 8, the portable 4×4) and past one micro-kernel in every direction.
+    private static readonly int[] Sizes = [1, 2, 3, 5, 6, 7, 8, 9, 15, 16, 17, 31, 33, 48, 70];
+    private static readonly int[] Depths = [0, 1, 4, 7, 16, 33, 70];
+
+    private static IEnumerable<TestCaseData> Layouts()
+    {
+        foreach (bool transposeA in new[] { false, true })
+            foreach (bool transposeB in new[] { false, true })
+                foreach (bool vectorized in new[] { true, false })
+                    yield return new TestCaseData(transposeA, transposeB, vectorized);
+    }
+
+    [TestCaseSource(nameof(Layouts))]
+    public void SingleMatchesTheReferenceOnSmallSizes(bool transposeA, bool transposeB, bool vectorized) =>
+        SmallSizes<float>(transposeA, transposeB, vectorized);
+
+    [TestCaseSource(nameof(Layouts))]
+    public void DoubleMatchesTheReferenceOnSmallSizes(bool transposeA, bool transposeB, bool vectorized) =>
+        SmallSizes<double>(transposeA, transposeB, vectorized);
+
+    // Past the blocking: m > MC, k > KC (so C is accumulated over depth blocks), and n > NC for the wide one;
+    // all above the threshold where two threads split the work.
+    [TestCase(130, 150, 70)]
+    [TestCase(200, 67, 90)]
+    [TestCase(67, 300, 80)]
+    [TestCase(131, 45, 600)]
+    [TestCase(9, 4100, 3)]
+    public void LargeProductsMatchTheReferenceOnOneAndTwoThreads(int m, int n, int k)
+    {
+        foreach (bool transposeA in new[] { false, true })
+            foreach (bool transposeB in new[] { false, true })
+            {
+                var single = Problem<float>.Create(m, n, k, transposeA, transposeB, seed: m + n + k);
+                single.AssertMatchesReference(threads: 1, vectorized: true);
+                single.AssertMatchesReference(threads: 2, vectorized: true);
+                var dual = Problem<double>.Create(m, n, k, transposeA, transposeB, seed: m * n + k);
+                dual.AssertMatchesReference(threads: 2, vectorized: true);
+            }
+    }
+
+    [Test]
+    public void ResultsAreBitIdenticalAcrossRunsAndThreadCounts()
+    {
+        // KC depends on k alone, so each element is summed in one order however C is shared among threads.
+        foreach (var (m, n, k) in new[] { (150, 170, 700), (300, 40, 130) })
+            foreach (bool transposeA in new[] { false, true })
+            {
+                var problem = Problem<float>.Create(m, n, k, transposeA, transposeB: !transposeA, seed: 7);
+                float[] once = problem.Run(threads: 2, vectorized: true);
+                float[] again = problem.Run(threads: 2, vectorized: true);
+                float[] alone = problem.Run(threads: 1, vectorized: true);
+                Assert.That(again, Is.EqualTo(once).AsCollection, "same thread count");
+                Assert.That(alone, Is.EqualTo(once).AsCollection, "one thread and two");
+            }
+    }
+
+    [Test]
+    public void ThePublicEntryUsesTheConfiguredThreads()
+    {
+        var problem = Problem<float>.Create(96, 80, 70, transposeA: false, transposeB: true, seed: 3);
+        float[] expected = problem.Run(threads: 1, vectorized: true);
+        float[] c = problem.FreshC();
+        MatrixProduct.Multiply<float>(problem.TransposeA, problem.TransposeB, problem.M, problem.N, problem.K,
+            problem.A, problem.Lda, problem.B, problem.Ldb, c, problem.Ldc);
+        Assert.That(c, Is.EqualTo(expected).AsCollection);
+    }
+
+    [Test]
+    public void ShortSpansAreRejected()
+    {
+        var a = new float[6];
+        var b = new float[6];
+        var c = new float[4];
+        Assert.Throws<ArgumentException>(() => MatrixProduct.Multiply<float>(false, false, 2, 2, 3, a.AsSpan(0, 5), 3, b, 2, c, 2));
+        Assert.Throws<ArgumentException>(() => MatrixProduct.Multiply<float>(false, false, 2, 2, 3, a, 3, b, 2, c.AsSpan(0, 3), 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MatrixProduct.Multiply<float>(false, false, 2, 2, 3, a, 2, b, 2, c, 2));
+    }
+
+    private static void SmallSizes<T>(bool transposeA, bool transposeB, bool vectorized) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int seed = 0;
+        foreach (int m in Sizes)
+            foreach (int n in Sizes)
+                foreach (int k in Depths)
+                    Problem<T>.Create(m, n, k, transposeA, transposeB, seed++).AssertMatchesReference(threads: 1, vectorized);
+    }
+
+    /// <summary>
+    /// One product with padded leading dimensions; C starts as NaN so that every element must be overwritten, and
+    /// the padding columns of C must come back untouched.
+    /// </summary>
+    private sealed class Problem<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private const int Padding = 3;
+
+        private Problem(bool transposeA, bool transposeB, int m, int n, int k, T[] a, int lda, T[] b, int ldb)
+        {
+            (TransposeA, TransposeB, M, N, K, A, Lda, B, Ldb) = (transposeA, transposeB, m, n, k, a, lda, b, ldb);
+            Ldc = n + Padding;
+        }
+
+        public bool TransposeA { get; }
+
+        public bool TransposeB { get; }
+
+        public int M { get; }
+
+        public int N { get; }
+
+        public int K { get; }
+
+        public T[] A { get; }
+
+        public int Lda { get; }
+
+        public T[] B { get; }
+
+        public int Ldb { get; }
+
+        public int Ldc { get; }
+
+        public static Problem<T> Create(int m, int n, int k, bool transposeA, bool transposeB, int seed)
+        {
+            var random = new Random(seed);
+            (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
+            (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
+            int lda = aColumns + Padding, ldb = bColumns + 1;
+            return new Problem<T>(transposeA, transposeB, m, n, k,
+                RandomMatrix(random, aRows, aColumns, lda), lda, RandomMatrix(random, bRows, bColumns, ldb), ldb);
+        }
+
+        public T[] FreshC()
+        {
+            var c = new T[Math.Max(0, (M - 1) * Ldc + N)];
+            Array.Fill(c, T.NaN);
+            return c;
+        }
+
+        public T[] Run(int threads, bool vectorized)
+        {
+            T[] c = FreshC();
+            MatrixProduct.Multiply<T>(TransposeA, TransposeB, M, N, K, A, Lda, B, Ldb, c, Ldc, threads, vectorized);
+            return c;
+        }
+
+        public void AssertMatchesReference(int threads, bool vectorized)
+        {
+            T[] c = Run(threads, vectorized);
+            double epsilon = typeof(T) == typeof(float) ? 1.2e-7 : 2.3e-16;
+            for (int i = 0; i < M; i++)
+            {
+                for (int j = 0; j < N; j++)
+                {
+                    double sum = 0, magnitude = 0;
+                    for (int p = 0; p < K; p++)
+                    {
+                        double term = double.CreateChecked(ElementOfA(i, p)) * double.CreateChecked(ElementOfB(p, j));
+                        sum += term;
+                        magnitude += Math.Abs(term);
+                    }
+
+                    // The classic bound for a sum of K products, |error| ≤ K·ε·Σ|aᵢₚbₚⱼ|, with room to spare.
+                    double tolerance = 2 * (K + 1) * epsilon * magnitude + 1e-30;
+                    double actual = double.CreateChecked(c[i * Ldc + j]);
+                    if (!(Math.Abs(actual - sum) <= tolerance))
+                        Assert.Fail($"{Describe(threads, vectorized)}: C[{i}, {j}] = {actual}, expected {sum} ± {tolerance}");
+                }
+
+                for (int j = N; j < Ldc && i * Ldc + j < c.Length; j++)
+                {
+                    if (!T.IsNaN(c[i * Ldc + j]))
+                        Assert.Fail($"{Describe(threads, vectorized)}: wrote into the padding of C at row {i}, column {j}");
+                }
+            }
+        }
+
+        private T ElementOfA(int i, int p) => TransposeA ? A[p * Lda + i] : A[i * Lda + p];
+
+        private T ElementOfB(int p, int j) => TransposeB ? B[j * Ldb + p] : B[p * Ldb + j];
+
+        private string Describe(int threads, bool vectorized) =>
+            $"{typeof(T).Name} m={M} n={N} k={K} transposeA={TransposeA} transposeB={TransposeB} threads={threads} vectorized={vectorized}";
+
+        /// <summary>Uniform values in [-1, 1); the padding past <paramref name="columns"/> is NaN, so reading it would show.</summary>
+        private static T[] RandomMatrix(Random random, int rows, int columns, int leading)
+        {
+            var values = new T[rows * leading];
+            for (int i = 0; i < values.Length; i++)
+                values[i] = i % leading < columns ? T.CreateChecked(random.NextDouble() * 2 - 1) : T.NaN;
+            return values;
+        }
+    }
+}
