@@ -1,0 +1,40 @@
+namespace Autograd.Tests.Tensors;
+
+/// <summary>Shape mistakes are reported with the op's name and the shapes involved, never as an index crash.</summary>
+public sealed class ShapeErrorTests
+{
+    private static readonly Tensor<double> W = Tensor.Zeros<double>(5, 10);
+    private static readonly Tensor<double> X = Tensor.Zeros<double>(3, 10);
+
+    private static IEnumerable<TestCaseData> Mistakes()
+    {
+        yield return new TestCaseData((Action)(() => W.MatMul(X)), "matmul: [5,10] @ [3,10]: inner dimensions 10 and 3 differ").SetArgDisplayNames("matmul");
+        yield return new TestCaseData((Action)(() => _ = W + X), "add: shapes [5,10] and [3,10]").SetArgDisplayNames("add");
+        yield return new TestCaseData((Action)(() => _ = W * X.Transpose()), "mul: shapes [5,10] and [10,3]").SetArgDisplayNames("mul");
+        yield return new TestCaseData((Action)(() => W.Reshape(7, 7)), "reshape: cannot view shape [5,10]").SetArgDisplayNames("reshape");
+        yield return new TestCaseData((Action)(() => W.Sum(2)), "sum: axis 2 is out of range for a tensor of rank 2").SetArgDisplayNames("sum");
+        yield return new TestCaseData((Action)(() => Tensor<double>.Concat([W, X], 1)), "concat: tensor 1 has shape [3,10]").SetArgDisplayNames("concat");
+        yield return new TestCaseData((Action)(() => W.Expand(3, 10)), "expand: shapes [5,10] and [3,10]").SetArgDisplayNames("expand");
+        yield return new TestCaseData((Action)(() => W.IndexSelect(0, [9])), "index_select: index 9").SetArgDisplayNames("index_select");
+        yield return new TestCaseData((Action)(() => W.Narrow(1, 8, 5)), "narrow: [8, 13) is outside axis 1 of size 10").SetArgDisplayNames("narrow");
+        yield return new TestCaseData((Action)(() => W.Softmax(3)), "softmax: axis 3").SetArgDisplayNames("softmax");
+        yield return new TestCaseData((Action)(() => W.Dot(X)), "dot: needs two vectors of one length, not [5,10] and [3,10]").SetArgDisplayNames("dot");
+        yield return new TestCaseData((Action)(() => Tensor.Parse<double>("[[1,2],[3]]")), "the list at [1] should have 2 elements").SetArgDisplayNames("ragged literal");
+    }
+
+    [TestCaseSource(nameof(Mistakes))]
+    public void ErrorNamesTheOpAndTheShapes(Action mistake, string expected)
+    {
+        Exception? error = null;
+        try
+        {
+            mistake();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            error = e;
+        }
+
+        Assert.That(error?.Message, Does.Contain(expected));
+    }
+}
