@@ -12,6 +12,11 @@ namespace Autograd;
 /// </summary>
 internal static class BackwardEngine
 {
+    [ThreadStatic] private static bool t_accumulatesIntoLeaves;
+
+    /// <summary>True while this thread runs a <see cref="Tensor{T}.Backward"/> pass (gradients go into leaves).</summary>
+    public static bool AccumulatesIntoLeaves => t_accumulatesIntoLeaves;
+
     /// <summary>
     /// Backpropagates from <paramref name="outputs"/>. With <paramref name="inputs"/> null, gradients are added to
     /// the leaves' <see cref="Tensor{T}.Grad"/> (Backward); otherwise the gradients of those inputs are returned and
@@ -49,53 +54,62 @@ internal static class BackwardEngine
         }
 
         List<Node> order = GraphTraversal.OperationOrder(outputs);
-        using (GradMode.Set(createGraph))
+        bool outerAccumulates = t_accumulatesIntoLeaves;
+        t_accumulatesIntoLeaves = inputs is null;
+        try
         {
-            for (int n = order.Count - 1; n >= 0; n--)
+            using (GradMode.Set(createGraph))
             {
-                var node = (Tensor<T>)order[n];
-                if (!pending.Remove(node, out Tensor<T>? grad)) continue;
-                grad = node.ApplyHooks(grad);
-                if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
-                if (wanted is null && node.RetainsGrad) node.Grad = node.Grad is null ? grad : node.Grad + grad;
+                for (int n = order.Count - 1; n >= 0; n--)
+                {
+                    var node = (Tensor<T>)order[n];
+                    if (!pending.Remove(node, out Tensor<T>? grad)) continue;
+                    grad = node.ApplyHooks(grad);
+                    if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
+                    if (wanted is null && node.RetainsGrad) node.Grad = node.Grad is null ? grad : node.Grad + grad;
 
-                Tensor<T>?[] inputGrads;
-                if (GradMode.DetectAnomaly)
-                {
-                    // The rule's own ops are not checked one by one: a NaN is blamed on the rule (with its op's
-                    // creation stack) once its gradients are out, as PyTorch names the failing backward function.
-                    using (GradMode.SetAnomaly(false)) inputGrads = node.RunBackward(grad, retainGraph);
-                }
-                else
-                {
-                    inputGrads = node.RunBackward(grad, retainGraph);
+                    Tensor<T>?[] inputGrads;
+                    if (GradMode.DetectAnomaly)
+                    {
+                        // The rule's own ops are not checked one by one: a NaN is blamed on the rule (with its op's
+                        // creation stack) once its gradients are out, as PyTorch names the failing backward function.
+                        using (GradMode.SetAnomaly(false)) inputGrads = node.RunBackward(grad, retainGraph);
+                    }
+                    else
+                    {
+                        inputGrads = node.RunBackward(grad, retainGraph);
+                    }
+
+                    for (int i = 0; i < node.InputCount; i++)
+                    {
+                        Tensor<T> input = node.Input(i);
+                        Tensor<T>? inputGrad = inputGrads[i];
+                        if (inputGrad is null || !input.RequiresGrad) continue;
+                        inputGrad = inputGrad.SumToShape(input.ShapeArray);
+                        if (GradMode.DetectAnomaly) Anomaly.CheckBackward(node, i, inputGrad);
+                        Accumulate(pending, input, inputGrad);
+                    }
                 }
 
-                for (int i = 0; i < node.InputCount; i++)
+                // What is left is the leaves' gradients (and those of outputs that are leaves).
+                foreach (var (node, remaining) in pending)
                 {
-                    Tensor<T> input = node.Input(i);
-                    Tensor<T>? inputGrad = inputGrads[i];
-                    if (inputGrad is null || !input.RequiresGrad) continue;
-                    inputGrad = inputGrad.SumToShape(input.ShapeArray);
-                    if (GradMode.DetectAnomaly) Anomaly.CheckBackward(node, i, inputGrad);
-                    Accumulate(pending, input, inputGrad);
+                    var leaf = (Tensor<T>)node;
+                    Tensor<T> grad = leaf.ApplyHooks(remaining);
+                    if (wanted is not null)
+                    {
+                        if (wanted.TryGetValue(leaf, out int slot)) results![slot] = grad;
+                    }
+                    else if (leaf.RequiresGrad)
+                    {
+                        leaf.Grad = leaf.Grad is null ? grad : leaf.Grad + grad;
+                    }
                 }
             }
-
-            // What is left is the leaves' gradients (and those of outputs that are leaves).
-            foreach (var (node, remaining) in pending)
-            {
-                var leaf = (Tensor<T>)node;
-                Tensor<T> grad = leaf.ApplyHooks(remaining);
-                if (wanted is not null)
-                {
-                    if (wanted.TryGetValue(leaf, out int slot)) results![slot] = grad;
-                }
-                else if (leaf.RequiresGrad)
-                {
-                    leaf.Grad = leaf.Grad is null ? grad : leaf.Grad + grad;
-                }
-            }
+        }
+        finally
+        {
+            t_accumulatesIntoLeaves = outerAccumulates;
         }
 
         return results;

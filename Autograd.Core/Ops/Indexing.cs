@@ -81,7 +81,10 @@ public sealed partial class Tensor<T>
 
         int[] shape = (int[])_shape.Clone();
         shape[a] = indices.Length;
-        return Record(new Tensor<T>(values, shape), "index_select", [this], g => [g.IndexAdd(a, indices, n)]);
+        Tensor<T> table = this;
+        // An embedding table with sparse gradients keeps only the looked-up rows (see RequireSparseGrad).
+        return Record(new Tensor<T>(values, shape), "index_select", [this],
+            g => a == 0 && table.TryAddSparseGradient(indices, g) ? [null] : [g.IndexAdd(a, indices, n)]);
     }
 
     /// <summary>The adjoint of <see cref="IndexSelect"/>: zeros with <paramref name="size"/> slices along the axis, and

@@ -28,6 +28,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     private bool _released;
     private bool _requiresGrad;
     private bool _retainsGrad;
+    private RowSparseGradient<T>? _sparseGradient;
     private List<Func<Tensor<T>, Tensor<T>?>>? _hooks;
 
     /// <summary>Wraps <paramref name="storage"/> as a tensor viewed through <paramref name="shape"/> and <paramref name="strides"/>.</summary>
@@ -123,8 +124,45 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
 
     internal bool RetainsGrad => _retainsGrad || (IsLeaf && _requiresGrad);
 
-    /// <summary>Clears <see cref="Grad"/>.</summary>
-    public void ZeroGrad() => Grad = null;
+    /// <summary>Clears <see cref="Grad"/> and empties <see cref="SparseGradient"/> (keeping its buffers).</summary>
+    public void ZeroGrad()
+    {
+        Grad = null;
+        _sparseGradient?.Clear();
+    }
+
+    /// <summary>
+    /// Makes this 2-D leaf (an embedding table) receive its gradient from row lookups
+    /// (<see cref="IndexSelect"/> along axis 0) in row-sparse form, in <see cref="SparseGradient"/>, instead of
+    /// as a dense <see cref="Grad"/>. Also sets <see cref="RequiresGrad"/>. Returns this tensor.
+    /// </summary>
+    /// <remarks>
+    /// Only <see cref="Backward"/> fills the sparse gradient; the functional <see cref="Autodiff.Grad{T}(Tensor{T}[], Tensor{T}[], Tensor{T}[], bool, bool, bool)"/>
+    /// and <c>createGraph</c> passes still return dense gradients, so higher-order derivatives keep working.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">This tensor is not a 2-D leaf.</exception>
+    public Tensor<T> RequireSparseGrad()
+    {
+        if (!IsLeaf || Rank != 2)
+            throw new InvalidOperationException($"RequireSparseGrad needs a 2-D leaf (an embedding table), not a {(IsLeaf ? "leaf" : $"result of '{_operation}'")} of shape {Tensors.ShapeMath.Format(_shape)}");
+        RequiresGrad = true;
+        _sparseGradient ??= new RowSparseGradient<T>(_shape[0], _shape[1]);
+        return this;
+    }
+
+    /// <summary>The row-sparse gradient of a table made with <see cref="RequireSparseGrad"/>; null otherwise.</summary>
+    public RowSparseGradient<T>? SparseGradient => _sparseGradient;
+
+    /// <summary>
+    /// Adds the gradient of a row lookup to <see cref="SparseGradient"/> when this table takes sparse gradients and
+    /// the pass accumulates into leaves; false when the dense rule must run instead.
+    /// </summary>
+    internal bool TryAddSparseGradient(int[] rows, Tensor<T> gradient)
+    {
+        if (_sparseGradient is null || _hooks is not null || !BackwardEngine.AccumulatesIntoLeaves || GradMode.IsEnabled) return false;
+        _sparseGradient.Add(rows, gradient);
+        return true;
+    }
 
     /// <summary>
     /// Registers a hook called with this tensor's gradient each time it is computed; a non-null return replaces the

@@ -36,12 +36,19 @@ public sealed class RandomProgramTests
                     9 => a.Rank == 0 ? a : a.Sum(a.Rank - 1, keepDim: true),
                     10 => a.Rank == 0 ? a : a.Softmax(-1) * b,
                     11 => a.Rank == 0 ? a : a.LogSumExp(0, keepDim: true),
-                    12 => a.Rank == 0 ? (a * a + 0.5).Pow(b) : (a.Mean(0, keepDim: true) + 2.0).Pow(b.Tanh()),
-                    _ => a.Rank < 2 ? a * 2.0 : a.Transpose() * 1.5,
+                    12 => a.Rank == 0 ? (a * a + 0.5).Pow(b) : PositiveMean(a).Pow(b.Tanh()),
+                    _ => a.Rank < 2 ? a * 2.0 : (a.Transpose().Tanh() * 1.5).Transpose(),   // back to a broadcastable shape
                 });
             }
 
             return values[^1];
+        }
+
+        /// <summary>A positive base for a power with a tensor exponent: the mean along axis 0, squared, plus 0.5.</summary>
+        private static Tensor<double> PositiveMean(Tensor<double> a)
+        {
+            Tensor<double> mean = a.Mean(0, keepDim: true);
+            return mean * mean + 0.5;
         }
 
         /// <inheritdoc/>

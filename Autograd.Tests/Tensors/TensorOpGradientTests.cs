@@ -68,6 +68,7 @@ public sealed class TensorOpGradientTests
         ["ArgMax"] = "indices: no gradient, by definition",
         ["Detach"] = "cuts the graph: tested in TensorAutogradTests",
         ["RequireGrad"] = "marks a leaf: tested in TensorAutogradTests",
+        ["RequireSparseGrad"] = "marks a leaf: tested in RowSparseGradientTests",
         ["Contiguous"] = "a copy that keeps the node: tested in TensorTests",
     };
 
