@@ -1,0 +1,95 @@
+using System.Numerics;
+
+namespace Autograd.NN;
+
+/// <summary>
+/// Adam (Kingma and Ba), with PyTorch's defaults (η = 0.001, β = (0.9, 0.999), ε = 1e-8):
+/// m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; p ← p − η·m̂ / (√v̂ + ε) with the bias corrections
+/// m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). Weight decay is either L2 (added to g, <c>Adam</c>) or decoupled
+/// (p ← p − ηλp before the step, <see cref="AdamW{T}"/>).
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly StateBuffers _first;
+    private readonly StateBuffers _second;
+    private readonly bool _decoupled;
+
+    /// <summary>Creates the optimizer with L2 weight decay.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="beta1">β₁.</param>
+    /// <param name="beta2">β₂.</param>
+    /// <param name="epsilon">ε.</param>
+    /// <param name="weightDecay">λ.</param>
+    public Adam(IEnumerable<Tensor<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+        : this(parameters, learningRate, beta1, beta2, epsilon, weightDecay, decoupled: false)
+    {
+    }
+
+    /// <summary>Creates the optimizer, with decoupled or L2 weight decay.</summary>
+    private protected Adam(IEnumerable<Tensor<T>> parameters, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupled)
+        : base(parameters, learningRate)
+    {
+        if (beta1 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "adam: beta1 must be in [0, 1)");
+        if (beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "adam: beta2 must be in [0, 1)");
+        ArgumentOutOfRangeException.ThrowIfNegative(epsilon);
+        ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        _decoupled = decoupled;
+        _first = new StateBuffers(Parameters.Count);
+        _second = new StateBuffers(Parameters.Count);
+    }
+
+    /// <summary>β₁.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc/>
+    protected override void Update(int index, Span<T> parameter, ReadOnlySpan<T> gradient)
+    {
+        T[] m = _first.Get(index, parameter.Length, out _), v = _second.Get(index, parameter.Length, out _);
+        T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2), eps = T.CreateTruncating(Epsilon);
+        T lr = T.CreateTruncating(LearningRate), decay = T.CreateTruncating(WeightDecay);
+        T correction1 = T.CreateTruncating(1 - Math.Pow(Beta1, Steps));
+        T root2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, Steps)));
+        for (int i = 0; i < parameter.Length; i++)
+        {
+            T g = gradient[i];
+            if (_decoupled) parameter[i] -= lr * decay * parameter[i];
+            else g += decay * parameter[i];
+            m[i] = b1 * m[i] + (T.One - b1) * g;
+            v[i] = b2 * v[i] + (T.One - b2) * g * g;
+            // PyTorch's arrangement of the bias corrections: p −= (η/(1 − β₁ᵗ)) · m / (√v/√(1 − β₂ᵗ) + ε).
+            parameter[i] -= lr / correction1 * m[i] / (T.Sqrt(v[i]) / root2 + eps);
+        }
+    }
+}
+
+/// <summary>Adam with decoupled weight decay (Loshchilov and Hutter), PyTorch's default λ = 0.01.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class AdamW<T> : Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="beta1">β₁.</param>
+    /// <param name="beta2">β₂.</param>
+    /// <param name="epsilon">ε.</param>
+    /// <param name="weightDecay">λ.</param>
+    public AdamW(IEnumerable<Tensor<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, decoupled: true)
+    {
+    }
+}
