@@ -3,7 +3,8 @@
 
 The problem: W [3,2] and b [2] fit tanh(x·W + b) to y by mean squared error, with fixed x [4,3] and y [4,2].
 For each optimizer configuration, five steps are taken from the same start and the parameters after every
-step are recorded. The tests run the same loop with Autograd.NN's optimizers and compare.
+step are recorded. L-BFGS with fixed steps is recorded the same way (each step runs several iterations); with
+the strong-Wolfe line search, the point it reaches on the Rosenbrock function is recorded. The tests run the same loop with Autograd.NN's optimizers and compare.
 
 Run with Debian's interpreter, where python3-torch lives:
     /usr/bin/python3 Autograd.Tests/Reference/make_optimizer_reference.py > Autograd.Tests/Reference/optimizer_reference.json
@@ -33,7 +34,42 @@ CONFIGS = [
 CLASSES = {"sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 
 
+def lbfgs_runs():
+    """L-BFGS with fixed steps (its trajectory is deterministic) and with the strong-Wolfe search (its minimum)."""
+    runs = []
+    for options in ({"lr": 0.5, "max_iter": 4}, {"lr": 1, "max_iter": 3, "history_size": 2}):
+        w = W0.clone().requires_grad_(True)
+        b = B0.clone().requires_grad_(True)
+        optimizer = torch.optim.LBFGS([w, b], **options)
+
+        def closure():
+            optimizer.zero_grad()
+            loss = ((torch.tanh(X @ w + b) - Y) ** 2).mean()
+            loss.backward()
+            return loss
+
+        steps = []
+        for _ in range(4):
+            loss = optimizer.step(closure)
+            steps.append({"loss": loss.item(), "w": w.detach().reshape(-1).tolist(), "b": b.detach().tolist()})
+        runs.append({"options": options, "steps": steps})
+
+    # Rosenbrock from (-1.2, 1) with the strong-Wolfe search: compare where it ends, not the path.
+    xy = torch.tensor([-1.2, 1.0], dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.LBFGS([xy], lr=1, max_iter=200, line_search_fn="strong_wolfe", tolerance_grad=1e-10, tolerance_change=1e-14)
+
+    def rosenbrock():
+        optimizer.zero_grad()
+        loss = (1 - xy[0]) ** 2 + 100 * (xy[1] - xy[0] ** 2) ** 2
+        loss.backward()
+        return loss
+
+    optimizer.step(rosenbrock)
+    return runs, xy.detach().tolist()
+
+
 def main():
+    lbfgs, rosenbrock_minimum = lbfgs_runs()
     runs = []
     for name, options in CONFIGS:
         w = W0.clone().requires_grad_(True)
@@ -51,6 +87,8 @@ def main():
         "torch": torch.__version__,
         "x": X.reshape(-1).tolist(), "y": Y.reshape(-1).tolist(), "w0": W0.reshape(-1).tolist(), "b0": B0.tolist(),
         "runs": runs,
+        "lbfgs": lbfgs,
+        "lbfgs_strong_wolfe_rosenbrock": rosenbrock_minimum,
     }, sys.stdout, indent=1)
 
 
