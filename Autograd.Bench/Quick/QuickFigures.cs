@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Autograd.Bench.Scalar;
+using Autograd.Bench.Tensors;
 
 namespace Autograd.Bench.Quick;
 
@@ -21,6 +22,8 @@ public static class QuickFigures
         var layer = new DenseLayerParameters(64, 32);
         Report(output, "scalar_dense_layer", ScalarThroughput(() => ScalarWorkloads.DenseLayer(layer), ScalarWorkloads.DenseLayerOps(64, 32)), "M ops/s");
         Report(output, "scalar_chain_1m", ScalarThroughput(() => ScalarWorkloads.Chain(500_000), ScalarWorkloads.ChainOps(500_000), repetitions: 5), "M ops/s");
+        foreach (var n in new[] { 256, 512, 1024 })
+            Report(output, $"gemm_f32_n{n}", GemmWorkloads.GigaflopsPerSecond(n, MedianSeconds), "GFLOP/s");
     }
 
     /// <summary>Millions of operations per second (forward + backward), from the median of timed repetitions.</summary>

@@ -93,15 +93,25 @@ internal static unsafe class MatrixProduct
             return;
         }
 
-        int width = byColumns ? TKernel.Columns : TKernel.Rows;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        // One part per thread: finer parts would balance a late worker better, but each repacks all of A (or B),
+        // which measured slower on two cores.
+        GemmWorkers.Run(new SplitJob<T, TKernel>(problem, threads, tiles, byColumns), threads - 1);
+    }
+
+    /// <summary>Part t of <c>threads</c>: a contiguous run of whole tiles along the split dimension.</summary>
+    private sealed class SplitJob<T, TKernel>(Problem<T> problem, int parts, int tiles, bool byColumns) : GemmJob(parts)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        protected override void RunPart(int part)
         {
-            int start = (int)((long)tiles * part / threads) * width;
-            int end = (int)((long)tiles * (part + 1) / threads) * width;
+            int width = byColumns ? TKernel.Columns : TKernel.Rows;
+            int start = (int)((long)tiles * part / Count) * width;
+            int end = (int)((long)tiles * (part + 1) / Count) * width;
             RunPart<T, TKernel>(byColumns
                 ? problem.Columns(start, Math.Min(end, problem.N))
                 : problem.Rows(start, Math.Min(end, problem.M)));
-        });
+        }
     }
 
     private static void RunPart<T, TKernel>(Problem<T> p)

@@ -1,0 +1,40 @@
+using Autograd;
+
+namespace Autograd.Bench.Tensors;
+
+/// <summary>
+/// The matrix-product workload measured by both the BenchmarkDotNet suite and the quick figures: C = A·B for square
+/// float32 matrices through the public tensor API, with gradient recording off.
+/// </summary>
+public static class GemmWorkloads
+{
+    /// <summary>Two n×n standard-normal operands, the same for a given n on every run.</summary>
+    public static (Tensor<float> A, Tensor<float> B) Operands(int n) =>
+        (Tensor.RandomNormal<float>([n, n], seed: 1), Tensor.RandomNormal<float>([n, n], seed: 2));
+
+    /// <summary>One product A·B without recording a graph node.</summary>
+    /// <returns>The product (returned so that the work cannot be optimized away).</returns>
+    public static Tensor<float> Multiply(Tensor<float> a, Tensor<float> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        using (Autodiff.NoGrad())
+            return a.MatMul(b);
+    }
+
+    /// <summary>Floating-point operations in one n×n·n×n product (a multiply and an add per term).</summary>
+    public static double Flops(int n) => 2.0 * n * n * n;
+
+    /// <summary>
+    /// GFLOP/s of the square float32 product, from <paramref name="medianSeconds"/>, a timer that returns the median
+    /// wall time of an action over the given number of repetitions.
+    /// </summary>
+    public static double GigaflopsPerSecond(int n, Func<Action, int, double> medianSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(medianSeconds);
+        var (a, b) = Operands(n);
+        // About a second of timed work whatever n is, and never fewer than five runs.
+        int repetitions = Math.Max(5, (int)(4e10 / Flops(n)));
+        double seconds = medianSeconds(() => Multiply(a, b), repetitions);
+        return Flops(n) / seconds / 1e9;
+    }
+}
