@@ -17,6 +17,10 @@ internal static class Cli
         {
             GradCommand.Create(terminal),
             GradCheckCommand.Create(terminal),
+            TrainCommand.Create(terminal),
+            ModelCommands.Summary(terminal),
+            ModelCommands.Predict(terminal),
+            ModelCommands.Evaluate(terminal),
         };
         root.SetAction(_ => TourCommand.Run(terminal));
 

@@ -2,4 +2,4 @@ using System.Text;
 using Autograd.Cli;
 
 Console.OutputEncoding = Encoding.UTF8;
-return Cli.Run(args, new Terminal(Console.In, Console.Out, Console.Error));
+return Cli.Run(args, new Terminal(Console.In, Console.Out, Console.Error, ErrorIsInteractive: !Console.IsErrorRedirected));

@@ -4,4 +4,5 @@ namespace Autograd.Cli;
 /// <param name="In">Standard input (a program given as <c>-</c> is read from it).</param>
 /// <param name="Out">Standard output: results.</param>
 /// <param name="Error">Standard error: errors and notices.</param>
-internal sealed record Terminal(TextReader In, TextWriter Out, TextWriter Error);
+/// <param name="ErrorIsInteractive">Standard error is a terminal, so progress bars may redraw their line.</param>
+internal sealed record Terminal(TextReader In, TextWriter Out, TextWriter Error, bool ErrorIsInteractive = false);

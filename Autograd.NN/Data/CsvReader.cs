@@ -98,6 +98,17 @@ public sealed class Standardizer
     /// <summary>The standard deviation of each feature (1 where a feature is constant, so it maps to 0).</summary>
     public IReadOnlyList<float> StandardDeviation { get; }
 
+    /// <summary>A standardizer with known statistics (for example, read back from a saved model).</summary>
+    /// <exception cref="ArgumentException">The lists differ in length or a deviation is not positive.</exception>
+    public static Standardizer FromStatistics(IReadOnlyList<float> mean, IReadOnlyList<float> standardDeviation)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(standardDeviation);
+        if (mean.Count != standardDeviation.Count) throw new ArgumentException($"standardize: {mean.Count} means but {standardDeviation.Count} deviations");
+        if (standardDeviation.Any(s => !(s > 0) || !float.IsFinite(s))) throw new ArgumentException("standardize: every deviation must be a positive finite number");
+        return new Standardizer([.. mean], [.. standardDeviation]);
+    }
+
     /// <summary>Fits the statistics of <paramref name="train"/>'s features.</summary>
     public static Standardizer Fit(Dataset<float> train)
     {
