@@ -32,7 +32,8 @@ internal static class Elementwise
         where TOp : IBinaryOperator<T>
     {
         int size = ShapeMath.Size(shape);
-        var destination = new T[size];
+        // Every element is written below: skip zeroing what is about to be overwritten.
+        T[] destination = GC.AllocateUninitializedArray<T>(size);
         if (size == 0) return destination;
 
         if (a.IsContiguous && b.IsContiguous)
@@ -76,7 +77,7 @@ internal static class Elementwise
     /// <summary>map(x) over every element, in row-major order.</summary>
     public static T[] Unary<T>(Tensor<T> x, SpanMap<T> map) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var destination = new T[x.Size];
+        T[] destination = GC.AllocateUninitializedArray<T>(x.Size);
         if (x.IsContiguous) map(x.Storage.AsSpan(x.Offset, x.Size), destination);
         else
         {
@@ -90,7 +91,7 @@ internal static class Elementwise
     /// <summary>f(x) element by element, for operations with no span form.</summary>
     public static T[] Map<T>(Tensor<T> x, Func<T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var destination = new T[x.Size];
+        T[] destination = GC.AllocateUninitializedArray<T>(x.Size);
         Strided.Copy(x, destination);
         for (int i = 0; i < destination.Length; i++) destination[i] = f(destination[i]);
         return destination;
@@ -143,19 +144,61 @@ internal readonly struct PowerOperator<T> : IBinaryOperator<T> where T : unmanag
 }
 
 /// <summary>1 where x &gt; y, else 0.</summary>
-internal readonly struct GreaterOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct GreaterOperator<T> : IComparison<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => x > y ? T.One : T.Zero;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y[i]); }
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y); }
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x, y[i]); }
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Comparison.Apply<T, GreaterOperator<T>>(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => Comparison.Apply<T, GreaterOperator<T>>(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => Comparison.Apply<T, GreaterOperator<T>>(x, y, d);
+    public static Vector<T> Mask(Vector<T> x, Vector<T> y) => Vector.GreaterThan(x, y);
 }
 
 /// <summary>1 where x = y, else 0.</summary>
-internal readonly struct EqualOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct EqualOperator<T> : IComparison<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => x == y ? T.One : T.Zero;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y[i]); }
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y); }
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x, y[i]); }
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Comparison.Apply<T, EqualOperator<T>>(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => Comparison.Apply<T, EqualOperator<T>>(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => Comparison.Apply<T, EqualOperator<T>>(x, y, d);
+    public static Vector<T> Mask(Vector<T> x, Vector<T> y) => Vector.Equals(x, y);
+}
+
+/// <summary>A comparison that yields 1 where it holds and 0 elsewhere, a SIMD mask at a time.</summary>
+internal interface IComparison<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>All-ones lanes where the comparison holds.</summary>
+    static abstract Vector<T> Mask(Vector<T> x, Vector<T> y);
+}
+
+/// <summary>Drives an <see cref="IComparison{T}"/> over spans with <see cref="Vector{T}"/>, the tail element by element.</summary>
+internal static class Comparison
+{
+    public static void Apply<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IComparison<T>
+    {
+        int i = 0;
+        for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            Vector.ConditionalSelect(TOp.Mask(new Vector<T>(x[i..]), new Vector<T>(y[i..])), Vector<T>.One, Vector<T>.Zero).CopyTo(d[i..]);
+        for (; i < d.Length; i++) d[i] = TOp.Invoke(x[i], y[i]);
+    }
+
+    public static void Apply<T, TOp>(ReadOnlySpan<T> x, T y, Span<T> d)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IComparison<T>
+    {
+        var vy = new Vector<T>(y);
+        int i = 0;
+        for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            Vector.ConditionalSelect(TOp.Mask(new Vector<T>(x[i..]), vy), Vector<T>.One, Vector<T>.Zero).CopyTo(d[i..]);
+        for (; i < d.Length; i++) d[i] = TOp.Invoke(x[i], y);
+    }
+
+    public static void Apply<T, TOp>(T x, ReadOnlySpan<T> y, Span<T> d)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IComparison<T>
+    {
+        var vx = new Vector<T>(x);
+        int i = 0;
+        for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            Vector.ConditionalSelect(TOp.Mask(vx, new Vector<T>(y[i..])), Vector<T>.One, Vector<T>.Zero).CopyTo(d[i..]);
+        for (; i < d.Length; i++) d[i] = TOp.Invoke(x, y[i]);
+    }
 }

@@ -18,11 +18,11 @@ public sealed partial class Tensor<T>
 
     /// <summary>a ⊙ b (elementwise), broadcasting. ∂/∂a = b, ∂/∂b = a.</summary>
     public static Tensor<T> Multiply(Tensor<T> a, Tensor<T> b) =>
-        Record(Binary<MultiplyOperator<T>>(a, b, "mul"), "mul", [a, b], g => [g * b, g * a]);
+        RecordEach(Binary<MultiplyOperator<T>>(a, b, "mul"), "mul", [a, b], g => g * b, g => g * a);
 
     /// <summary>a / b (elementwise), broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
     public static Tensor<T> Divide(Tensor<T> a, Tensor<T> b) =>
-        Record(Binary<DivideOperator<T>>(a, b, "div"), "div", [a, b], g => [g / b, -(g * a) / (b * b)]);
+        RecordEach(Binary<DivideOperator<T>>(a, b, "div"), "div", [a, b], g => g / b, g => -(g * a) / (b * b));
 
     /// <summary>−x. ∂/∂x = −1.</summary>
     public static Tensor<T> Negate(Tensor<T> x) =>
@@ -33,12 +33,10 @@ public sealed partial class Tensor<T>
     {
         Tensor<T> a = this, b = exponent;
         Tensor<T> y = Binary<PowerOperator<T>>(a, b, "pow");
-        return Record(y, "pow", [a, b], g =>
-        [
-            // At b = 0 the base's derivative is 0 (not 0·a^−1); at a = 0, b ≥ 0 the exponent's is 0 (not 0·ln 0), as in PyTorch.
-            Where(b.Equal(Zero), Zero, g * b * a.Pow(b - One)),
-            Where(a.Equal(Zero) * (One - Less(b, Zero)), Zero, g * y * a.Log()),
-        ]);
+        // At b = 0 the base's derivative is 0 (not 0·a^−1); at a = 0, b ≥ 0 the exponent's is 0 (not 0·ln 0), as in PyTorch.
+        return RecordEach(y, "pow", [a, b],
+            g => Where(b.Equal(Zero), Zero, g * b * a.Pow(b - One)),
+            g => Where(a.Equal(Zero) * (One - Less(b, Zero)), Zero, g * y * a.Log()));
     }
 
     /// <summary>x^p elementwise for a constant p. ∂/∂x = p·x^(p−1).</summary>

@@ -32,7 +32,7 @@ public sealed partial class Tensor<T>
         CheckInner(a, b, a._shape[^1], b._shape[^2]);
 
         Tensor<T> y = a.Rank == 2 && b.Rank == 2 ? Multiply2D(a, b) : MultiplyBatched(a, b);
-        return Record(y, "matmul", [a, b], g => [MatMul(g, b.Transpose()), MatMul(a.Transpose(), g)]);
+        return RecordEach(y, "matmul", [a, b], g => MatMul(g, b.Transpose()), g => MatMul(a.Transpose(), g));
     }
 
     /// <summary>The matrix product this @ other (see <see cref="MatMul(Tensor{T}, Tensor{T})"/>).</summary>
@@ -68,7 +68,8 @@ public sealed partial class Tensor<T>
     private static Tensor<T> Multiply2D(Tensor<T> a, Tensor<T> b)
     {
         int m = a._shape[0], k = a._shape[1], n = b._shape[1];
-        var c = new T[m * n];
+        // The product overwrites every element of C (k = 0 needs the zeros).
+        T[] c = k == 0 ? new T[m * n] : GC.AllocateUninitializedArray<T>(m * n);
         if (m == 0 || n == 0 || k == 0) return new Tensor<T>(c, [m, n]);
         var left = Operand.Of(a);
         var right = Operand.Of(b);
@@ -90,7 +91,7 @@ public sealed partial class Tensor<T>
         int count = ShapeMath.Size(batch);
         int[] sa = ShapeMath.BroadcastStrides(a._shape.AsSpan(0, a.Rank - 2), a.Strides.AsSpan(0, a.Rank - 2), batch);
         int[] sb = ShapeMath.BroadcastStrides(b._shape.AsSpan(0, b.Rank - 2), b.Strides.AsSpan(0, b.Rank - 2), batch);
-        var c = new T[count * m * n];
+        T[] c = k == 0 ? new T[count * m * n] : GC.AllocateUninitializedArray<T>(count * m * n);
         var index = new int[batch.Length];
         int oa = a.Offset, ob = b.Offset;
         for (int i = 0; i < count; i++)

@@ -223,6 +223,24 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         return result;
     }
 
+    /// <summary>
+    /// Records an op whose gradient is one rule per input (∂L/∂inputᵢ from ∂L/∂output), as derivatives tables list
+    /// them. A rule runs only when its input requires gradients: the weight gradient of a first layer never computes
+    /// the gradient of the data it was fed.
+    /// </summary>
+    internal static Tensor<T> RecordEach(Tensor<T> result, string op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>>[] rules)
+    {
+        // Which inputs need gradients is fixed once the op is recorded, so it is decided here, not per backward pass.
+        bool[] needed = [.. inputs.Select(input => input._requiresGrad)];
+        return Record(result, op, inputs, g =>
+        {
+            var grads = new Tensor<T>?[rules.Length];
+            for (int i = 0; i < rules.Length; i++)
+                if (needed[i]) grads[i] = rules[i](g);
+            return grads;
+        });
+    }
+
     /// <summary>Runs this node's gradient rule, releasing what it saved unless the graph is retained.</summary>
     internal Tensor<T>?[] RunBackward(Tensor<T> gradOutput, bool retainGraph)
     {
@@ -308,7 +326,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public Tensor<T> Contiguous()
     {
         if (IsContiguous) return this;
-        var copy = new T[Size];
+        T[] copy = GC.AllocateUninitializedArray<T>(Size);
         Kernels.Strided.Copy(this, copy);
         return Record(new Tensor<T>(copy, _shape), "contiguous", [this], g => [g]);
     }
