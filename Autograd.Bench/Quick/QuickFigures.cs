@@ -11,7 +11,8 @@ namespace Autograd.Bench.Quick;
 /// </summary>
 public static class QuickFigures
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan ScalarWarmUp = TimeSpan.FromSeconds(4);
 
     /// <summary>Runs every quick figure on <paramref name="threads"/> threads and writes it to <paramref name="output"/>.</summary>
     public static void Run(TextWriter output, int threads)
@@ -24,12 +25,18 @@ public static class QuickFigures
         Report(output, "scalar_chain_1m", ScalarThroughput(() => ScalarWorkloads.Chain(500_000), ScalarWorkloads.ChainOps(500_000), repetitions: 5), "M ops/s");
         foreach (var n in new[] { 256, 512, 1024 })
             Report(output, $"gemm_f32_n{n}", GemmWorkloads.GigaflopsPerSecond(n, MedianSeconds), "GFLOP/s");
+        foreach (var batch in new[] { 32, 128, 512 })
+        {
+            var step = new MlpTrainingStep(batch);
+            Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), repetitions: 21) * 1e3, "ms");
+        }
     }
 
     /// <summary>Millions of operations per second (forward + backward), from the median of timed repetitions.</summary>
-    private static double ScalarThroughput(Func<double> work, long operations, int repetitions = 51)
+    private static double ScalarThroughput(Func<double> work, long operations, int repetitions = 101)
     {
-        var seconds = MedianSeconds(() => work(), repetitions);
+        // Millions of tiny calls: give tiered compilation time to reach its final, profile-guided code.
+        var seconds = MedianSeconds(() => work(), repetitions, ScalarWarmUp);
         return operations / seconds / 1e6;
     }
 
@@ -37,13 +44,15 @@ public static class QuickFigures
     /// Median wall time of <paramref name="repetitions"/> runs after a warm-up; the median shrugs off a noisy neighbour.
     /// </summary>
     /// <remarks>The warm-up runs for a fixed time, not a count, so the JIT has promoted the hot code to its optimized tier.</remarks>
-    public static double MedianSeconds(Action work, int repetitions)
+    public static double MedianSeconds(Action work, int repetitions) => MedianSeconds(work, repetitions, WarmUp);
+
+    private static double MedianSeconds(Action work, int repetitions, TimeSpan warmUpTime)
     {
         ArgumentNullException.ThrowIfNull(work);
         var warmUp = Stopwatch.StartNew();
         do
             work();
-        while (warmUp.Elapsed < WarmUp);
+        while (warmUp.Elapsed < warmUpTime);
         var times = new double[repetitions];
         for (var i = 0; i < repetitions; i++)
         {

@@ -58,6 +58,7 @@ public abstract class UnaryScalarOp : ScalarOp
     internal override void Backward(Value output)
     {
         Value x = output.InputA!;
+        if (x.IsConstant) return;
         x.Grad += output.Grad * Derivative(x.Data, output.Data);
     }
 
@@ -108,8 +109,9 @@ public abstract class BinaryScalarOp : ScalarOp
     {
         Value a = output.InputA!, b = output.InputB!;
         var (dyda, dydb) = Derivatives(a.Data, b.Data, output.Data);
-        a.Grad += output.Grad * dyda;
-        b.Grad += output.Grad * dydb;
+        // Constants take no gradient (shared constants would otherwise collect sums from unrelated graphs).
+        if (!a.IsConstant) a.Grad += output.Grad * dyda;
+        if (!b.IsConstant) b.Grad += output.Grad * dydb;
     }
 
     /// <inheritdoc/>

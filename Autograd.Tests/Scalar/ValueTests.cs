@@ -183,4 +183,25 @@ public class ValueTests
         public override double Derivative(double x, double y) => 1 / (1 + Math.Exp(-x));
         public override string DerivativeFormula(string x, string y) => $"sigmoid({x})";
     }
+
+    [Test]
+    public void RepeatedConstantsAreSharedWithoutMixingGradients()
+    {
+        var x = new Value(3);
+        var y = new Value(-2);
+        Value f = x * 2 + y * 2 + x * 2;
+        f.Backward();
+        Assert.That(x.Grad, Is.EqualTo(4));
+        Assert.That(y.Grad, Is.EqualTo(2));
+
+        // A second, unrelated graph using the same constant is unaffected by the first.
+        var z = new Value(5);
+        Value g = z * 2;
+        g.Backward();
+        Assert.That(z.Grad, Is.EqualTo(2));
+        var two = (Value)g.GetInput(1);
+        Assert.That(two.IsConstant, Is.True);
+        Assert.That(two.Grad, Is.Zero, "constants take no gradient");
+        Assert.Throws<InvalidOperationException>(() => two.Data = 3);
+    }
 }
