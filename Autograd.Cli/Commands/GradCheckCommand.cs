@@ -25,8 +25,17 @@ internal static class GradCheckCommand
             var options = new GradCheckOptions(parsed.GetValue(eps), parsed.GetValue(atol), parsed.GetValue(rtol));
             if (!(options.Epsilon > 0) || options.AbsoluteTolerance < 0 || options.RelativeTolerance < 0)
                 throw new CliException("--eps must be positive, and --atol and --rtol must not be negative");
-            var inputs = ProgramInput.ParseBindings(parsed.GetValue(bindings) ?? []);
+            string[] rawBindings = parsed.GetValue(bindings) ?? [];
             CompiledProgram compiled = ProgramInput.Compile(parsed.GetRequiredValue(program), terminal);
+            if (TensorMode.Applies(compiled, rawBindings))
+            {
+                var tensors = ProgramInput.ParseTensorBindings(rawBindings);
+                TensorGradCheckResult tensorResult = TensorMode.Check(compiled, tensors, options);
+                terminal.Out.Write(TensorMode.Report(tensorResult, tensors));
+                return tensorResult.Passed ? 0 : 1;
+            }
+
+            var inputs = ProgramInput.ParseBindings(rawBindings);
             GradCheckResult result = Run(compiled, inputs, options);
             terminal.Out.Write(result.Report());
             return result.Passed ? 0 : 1;

@@ -31,13 +31,27 @@ internal static class GradCommand
             if (asJson && (parsed.GetValue(explain) || parsed.GetValue(tree)))
                 throw new CliException("--json prints only the JSON object; leave out --explain and --tree, or --json");
 
-            var inputs = ProgramInput.ParseBindings(parsed.GetValue(bindings) ?? []);
+            string[] rawBindings = parsed.GetValue(bindings) ?? [];
             CompiledProgram compiled = ProgramInput.Compile(parsed.GetRequiredValue(program), terminal);
+            if (TensorMode.Applies(compiled, rawBindings))
+            {
+                TensorEvaluation tensors = TensorMode.Differentiate(compiled, ProgramInput.ParseTensorBindings(rawBindings));
+                WriteGraphFiles(tensors.Output, parsed.GetValue(dot), parsed.GetValue(mermaid), parsed.GetValue(svg), terminal);
+                if (asJson)
+                {
+                    terminal.Out.WriteLine(TensorMode.Json(tensors));
+                    return 0;
+                }
+
+                if (parsed.GetValue(tree)) terminal.Out.WriteLine(TreeWriter.Write(tensors.Output));
+                terminal.Out.Write(parsed.GetValue(explain) ? TensorChainRuleExplainer.Explain(tensors.Output) : TensorMode.Summary(tensors));
+                return 0;
+            }
+
+            var inputs = ProgramInput.ParseBindings(rawBindings);
             Evaluation evaluation = Differentiate(compiled, inputs);
 
-            WriteFile(parsed.GetValue(dot), () => DotWriter.Write(evaluation.Output), terminal);
-            WriteFile(parsed.GetValue(mermaid), () => MermaidWriter.Write(evaluation.Output), terminal);
-            WriteFile(parsed.GetValue(svg), () => GraphvizRenderer.RenderSvg(DotWriter.Write(evaluation.Output)), terminal);
+            WriteGraphFiles(evaluation.Output, parsed.GetValue(dot), parsed.GetValue(mermaid), parsed.GetValue(svg), terminal);
 
             if (asJson)
             {
@@ -90,6 +104,13 @@ internal static class GradCommand
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteGraphFiles(Autograd.Graph.Node output, string? dot, string? mermaid, string? svg, Terminal terminal)
+    {
+        WriteFile(dot, () => DotWriter.Write(output), terminal);
+        WriteFile(mermaid, () => MermaidWriter.Write(output), terminal);
+        WriteFile(svg, () => GraphvizRenderer.RenderSvg(DotWriter.Write(output)), terminal);
     }
 
     private static void WriteFile(string? path, Func<string> content, Terminal terminal)

@@ -35,6 +35,9 @@ internal enum OpCode
     /// <summary>Pop b and a, push a ^ b.</summary>
     Power,
 
+    /// <summary>Pop b and a, push the matrix product a @ b.</summary>
+    MatrixProduct,
+
     /// <summary>Pop the arguments, push the function's result.</summary>
     Call,
 }
@@ -45,7 +48,12 @@ internal readonly record struct Instruction(OpCode Code, int Position, double Nu
 /// <summary>A program compiled to stack-machine instructions, so that running it needs no recursion.</summary>
 /// <param name="Source">The program's text.</param>
 /// <param name="Instructions">The instructions, in execution order.</param>
-internal sealed record CompiledProgram(string Source, IReadOnlyList<Instruction> Instructions);
+internal sealed record CompiledProgram(string Source, IReadOnlyList<Instruction> Instructions)
+{
+    /// <summary>True when the program uses <c>@</c> or a function that only tensors have (sum, softmax, ...).</summary>
+    public bool UsesTensorOperations => Instructions.Any(i =>
+        i.Code == OpCode.MatrixProduct || (i.Code == OpCode.Call && Functions.IsTensorOnly(i.Name!)));
+}
 
 /// <summary>
 /// A recursive-descent parser that compiles a program to postfix instructions. Grammar:
@@ -53,7 +61,7 @@ internal sealed record CompiledProgram(string Source, IReadOnlyList<Instruction>
 /// program   = statement { (";" | line break) statement }
 /// statement = [ name "=" ] expr
 /// expr      = term { ("+" | "-") term }
-/// term      = unary { ("*" | "/") unary }
+/// term      = unary { ("*" | "/" | "@") unary }
 /// unary     = ("-" | "+") unary | power
 /// power     = primary [ "^" unary ]          (right-associative, binds tighter than unary minus)
 /// primary   = number | name | name "(" expr { "," expr } ")" | "(" expr ")"
@@ -116,7 +124,7 @@ internal sealed class Compiler
         if (Peek.Kind == TokenKind.Name && PeekAt(1).Kind == TokenKind.Equals)
         {
             Token name = Take();
-            if (Functions.Arity(name.Text) is not null)
+            if (Functions.Exists(name.Text))
                 throw Syntax($"'{name.Text}' is a function and cannot be assigned to", name);
             Take();
             ParseExpression();
@@ -144,11 +152,17 @@ internal sealed class Compiler
     private void ParseTerm()
     {
         ParseUnary();
-        while (Peek.Kind is TokenKind.Star or TokenKind.Slash)
+        while (Peek.Kind is TokenKind.Star or TokenKind.Slash or TokenKind.At)
         {
             Token op = Take();
             ParseUnary();
-            _code.Add(new Instruction(op.Kind == TokenKind.Star ? OpCode.Multiply : OpCode.Divide, op.Position));
+            OpCode code = op.Kind switch
+            {
+                TokenKind.Star => OpCode.Multiply,
+                TokenKind.Slash => OpCode.Divide,
+                _ => OpCode.MatrixProduct,
+            };
+            _code.Add(new Instruction(code, op.Position));
         }
     }
 
@@ -196,7 +210,7 @@ internal sealed class Compiler
                 ParseCall(token);
                 return;
             case TokenKind.Name:
-                if (Functions.Arity(token.Text) is not null)
+                if (Functions.Exists(token.Text))
                     throw Syntax($"'{token.Text}' is a function: call it as {token.Text}(...)", token);
                 _code.Add(new Instruction(OpCode.Load, token.Position, Name: token.Text));
                 return;
@@ -212,8 +226,7 @@ internal sealed class Compiler
     private void ParseCall(Token name)
     {
         Take();
-        int? arity = Functions.Arity(name.Text);
-        if (arity is null)
+        if (!Functions.Exists(name.Text))
             throw new ProgramException($"unknown function '{name.Text}' (known: {Functions.Known})", _source, name.Position, showCaret: false);
 
         int count = 0;
@@ -230,8 +243,8 @@ internal sealed class Compiler
         }
 
         Expect(TokenKind.RightParen, $"')' to close the call of {name.Text}");
-        if (count != arity)
-            throw new ProgramException($"{name.Text} takes {arity} argument(s), but {count} were given", _source, name.Position, showCaret: false);
+        if (!Functions.Accepts(name.Text, count))
+            throw new ProgramException($"{name.Text} takes {Functions.ArgumentsOf(name.Text)}, but {count} were given", _source, name.Position, showCaret: false);
         _code.Add(new Instruction(OpCode.Call, name.Position, Name: name.Text, ArgumentCount: count));
     }
 

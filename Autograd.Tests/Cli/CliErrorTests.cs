@@ -33,7 +33,7 @@ public class CliErrorTests
             "          ^\n"));
     }
 
-    [TestCase(new[] { "grad", "f = foo(x)", "x=1" }, "error: unknown function 'foo' (known: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu) at line 1, column 5")]
+    [TestCase(new[] { "grad", "f = foo(x)", "x=1" }, "error: unknown function 'foo' (known: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, sum, mean, max, transpose, softmax, log_softmax) at line 1, column 5")]
     [TestCase(new[] { "grad", "f = x * w", "x=1" }, "error: unbound name 'w': assign it in an earlier statement or bind it on the command line as w=VALUE at line 1, column 9")]
     [TestCase(new[] { "grad", "f = x", "x=abc" }, "error: malformed binding 'x=abc': 'abc' is not a finite number")]
     [TestCase(new[] { "grad", "f = x", "x" }, "error: malformed binding 'x': write NAME=VALUE, for example x=-2")]
@@ -42,7 +42,7 @@ public class CliErrorTests
     [TestCase(new[] { "grad", "f = x", "x=nan" }, "error: malformed binding 'x=nan': 'nan' is not a finite number")]
     [TestCase(new[] { "grad", "", "x=1" }, "error: the program is empty")]
     [TestCase(new[] { "grad", " ; # only a comment\n", "x=1" }, "error: the program is empty")]
-    [TestCase(new[] { "grad", "f = tanh(x, x)", "x=1" }, "error: tanh takes 1 argument(s), but 2 were given")]
+    [TestCase(new[] { "grad", "f = tanh(x, x)", "x=1" }, "error: tanh takes one argument, but 2 were given")]
     [TestCase(new[] { "grad", "f = log(x)", "x=-1" }, "error: log(-1) is NaN, not a finite number at line 1, column 5")]
     [TestCase(new[] { "grad", "f = 1 / x", "x=0" }, "error: 1 / 0 is Infinity, not a finite number at line 1, column 7")]
     [TestCase(new[] { "grad", "f = exp(x)", "x=1000" }, "error: exp(1000) is Infinity, not a finite number")]

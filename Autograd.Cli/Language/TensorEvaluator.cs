@@ -1,0 +1,138 @@
+using System.Globalization;
+using Autograd.Graph;
+
+namespace Autograd.Cli.Language;
+
+/// <summary>The result of running a program on tensors: its output, its input leaves and where each op came from.</summary>
+/// <param name="Output">The value of the last statement.</param>
+/// <param name="Inputs">The leaf made for each binding, in the order the bindings were given.</param>
+/// <param name="Positions">The source position of the operator or function that recorded each tensor.</param>
+internal sealed record TensorEvaluation(Tensor<double> Output, IReadOnlyList<KeyValuePair<string, Tensor<double>>> Inputs, IReadOnlyDictionary<Node, int> Positions);
+
+/// <summary>
+/// Runs a compiled program on float64 tensors (a bound number is a 0-d tensor), recording the computation graph.
+/// Assigned names become tensor labels, so dumps and explanations speak the program's names.
+/// </summary>
+internal static class TensorEvaluator
+{
+    /// <summary>Runs <paramref name="program"/> with each input bound to the given leaf.</summary>
+    /// <exception cref="ProgramException">An unbound name, a shape mismatch, a bad axis or a non-finite value; with its position.</exception>
+    public static TensorEvaluation Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, Tensor<double>>> inputs)
+    {
+        var scope = inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var positions = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        // Numbers written in the program, which an axis argument must be.
+        var literals = new HashSet<Tensor<double>>(ReferenceEqualityComparer.Instance);
+        var stack = new List<Tensor<double>>();
+        Tensor<double>? result = null;
+
+        foreach (Instruction instruction in program.Instructions)
+        {
+            switch (instruction.Code)
+            {
+                case OpCode.Number:
+                    Tensor<double> number = Tensor.Scalar(instruction.Number);
+                    literals.Add(number);
+                    stack.Add(number);
+                    break;
+                case OpCode.Load:
+                    if (!scope.TryGetValue(instruction.Name!, out Tensor<double>? bound))
+                        throw new ProgramException(
+                            $"unbound name '{instruction.Name}': assign it in an earlier statement or bind it on the command line as {instruction.Name}=VALUE or {instruction.Name}=[...]",
+                            program.Source, instruction.Position, showCaret: false);
+                    stack.Add(bound);
+                    break;
+                case OpCode.Store:
+                    result = Pop(stack);
+                    result.Label ??= instruction.Name;
+                    scope[instruction.Name!] = result;
+                    break;
+                case OpCode.Result:
+                    result = Pop(stack);
+                    break;
+                default:
+                    Tensor<double> made;
+                    try
+                    {
+                        made = Apply(instruction, stack, literals);
+                    }
+                    catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException)
+                    {
+                        // The engine names the op and the shapes; the program adds where it happened.
+                        throw new ProgramException(e.Message.Split(" (Parameter", 2)[0], program.Source, instruction.Position, showCaret: false);
+                    }
+
+                    positions.TryAdd(made, instruction.Position);
+                    if (FirstNonFinite(made) is int at)
+                        throw new ProgramException(
+                            $"{Describe(instruction)} gives {made.ToArray()[at].ToString(CultureInfo.InvariantCulture)} at element {at} of its [{string.Join("×", made.Shape)}] result, not a finite number",
+                            program.Source, instruction.Position, showCaret: false);
+                    stack.Add(made);
+                    break;
+            }
+        }
+
+        return new TensorEvaluation(result!, inputs, positions);
+    }
+
+    private static Tensor<double> Apply(Instruction instruction, List<Tensor<double>> stack, HashSet<Tensor<double>> literals)
+    {
+        switch (instruction.Code)
+        {
+            case OpCode.Negate:
+                return -Pop(stack);
+            case OpCode.Call:
+                int? axis = null;
+                if (instruction.ArgumentCount == 2)
+                {
+                    Tensor<double> axisArgument = Pop(stack);
+                    double value = axisArgument.Size == 1 ? axisArgument.Item() : double.NaN;
+                    if (!literals.Contains(axisArgument) || value != Math.Round(value))
+                        throw new ArgumentException($"the axis of {instruction.Name} must be a whole number written in the program, e.g. {instruction.Name}(x, 1)");
+                    axis = (int)value;
+                }
+
+                return Functions.Apply(instruction.Name!, Pop(stack), axis);
+        }
+
+        Tensor<double> b = Pop(stack), a = Pop(stack);
+        return instruction.Code switch
+        {
+            OpCode.Add => a + b,
+            OpCode.Subtract => a - b,
+            OpCode.Multiply => a * b,
+            OpCode.Divide => a / b,
+            // A constant exponent needs no gradient, and its log(base) would be NaN for a negative base.
+            OpCode.Power => literals.Contains(b) ? a.Pow(b.Item()) : a.Pow(b),
+            OpCode.MatrixProduct => a.MatMul(b),
+            _ => throw new InvalidOperationException($"unknown instruction {instruction.Code}"),
+        };
+    }
+
+    private static string Describe(Instruction instruction) => instruction.Code switch
+    {
+        OpCode.Call => instruction.Name!,
+        OpCode.Add => "'+'",
+        OpCode.Subtract => "'-'",
+        OpCode.Multiply => "'*'",
+        OpCode.Divide => "'/'",
+        OpCode.Power => "'^'",
+        OpCode.MatrixProduct => "'@'",
+        _ => "negation",
+    };
+
+    private static int? FirstNonFinite(Tensor<double> tensor)
+    {
+        double[] values = tensor.ToArray();
+        for (int i = 0; i < values.Length; i++)
+            if (!double.IsFinite(values[i])) return i;
+        return null;
+    }
+
+    private static Tensor<double> Pop(List<Tensor<double>> stack)
+    {
+        Tensor<double> top = stack[^1];
+        stack.RemoveAt(stack.Count - 1);
+        return top;
+    }
+}
