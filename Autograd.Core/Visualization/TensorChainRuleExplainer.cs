@@ -46,7 +46,10 @@ public static class TensorChainRuleExplainer
             {
                 var input = (Tensor<double>)node.GetInput(i);
                 if (!input.RequiresGrad) continue;
-                string via = uses[input] > 1 ? $" (via {names[node]})" : "";
+                // h * h uses h on both edges of one node: name the operand so the two lines differ.
+                bool repeatedOperand = node.InputCount == 2 && node.GetInput(0) == node.GetInput(1);
+                string via = repeatedOperand ? $" (via {names[node]}, {(i == 0 ? "first" : "second")} operand)"
+                    : uses[input] > 1 ? $" (via {names[node]})" : "";
                 string upstream = node == output ? "1" : $"∂{f}/∂{names[node]}";
                 text.Append($"    ∂{f}/∂{names[input]}{via} = {Rule(node, i, upstream, names)}{Broadcast(node, input)}\n");
             }
