@@ -50,6 +50,24 @@ public sealed partial class Tensor<T>
         return Record(y, "sigmoid", [this], g => [g * y * (T.One - y)]);
     }
 
+    /// <summary>
+    /// log σ(x) = −log(1 + e^−x), computed as min(x, 0) − log(1 + e^−|x|) so that neither e^−x overflows nor σ(x)
+    /// rounds to 0 before the logarithm. dy/dx = σ(−x) = 1 − e^y. The losses of word2vec and logistic models use it.
+    /// </summary>
+    public Tensor<T> LogSigmoid()
+    {
+        Tensor<T> y = Map(static (source, destination) =>
+        {
+            // Element by element: the map may be called with the source and destination the same span.
+            for (int i = 0; i < destination.Length; i++)
+            {
+                T x = source[i];
+                destination[i] = T.Min(x, T.Zero) - T.Log(T.One + T.Exp(-T.Abs(x)));
+            }
+        });
+        return Record(y, "log_sigmoid", [this], g => [g * (T.One - y.Exp())]);
+    }
+
     /// <summary>max(0, x). dy/dx = 1 where x &gt; 0, else 0 (the subgradient 0 at the kink, as PyTorch).</summary>
     public Tensor<T> Relu()
     {

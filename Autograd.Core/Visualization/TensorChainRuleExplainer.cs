@@ -85,6 +85,7 @@ public static class TensorChainRuleExplainer
             case "abs": return $"{g} ⊙ sign({x(0)})";
             case "tanh": return $"{g} ⊙ (1 − {y}²)";
             case "sigmoid": return $"{g} ⊙ {y} ⊙ (1 − {y})";
+            case "log_sigmoid": return $"{g} ⊙ σ(−{x(0)})";
             case "relu": return $"{g} ⊙ [{x(0)} > 0]";
             case "pow": return node.InputCount == 1 ? $"{g} ⊙ p·{x(0)}^(p−1)" : i == 0 ? $"{g} ⊙ {x(1)}·{x(0)}^({x(1)}−1)" : $"{g} ⊙ {y}·log {x(0)}";
             case "sum": return $"{g} copied to every element of {x(0)}, {Shape(a)}";

@@ -52,6 +52,7 @@ CASES = [
     ("tanh", [normal(2, 3)], torch.tanh),
     ("sigmoid", [normal(2, 3)], torch.sigmoid),
     ("relu", [away_from_zero(2, 3)], torch.relu),
+    ("log_sigmoid", [normal(2, 3) * 30], F.logsigmoid),
     ("leaky_relu", [away_from_zero(2, 3)], lambda a: F.leaky_relu(a, 0.1)),
     ("clamp", [away_from_zero(3, 4)], lambda a: torch.clamp(a, -0.5, 0.7)),
     ("where_greater", [normal(2, 3), normal(2, 3), normal(3)], lambda m, a, b: torch.where(m > b, a, b)),

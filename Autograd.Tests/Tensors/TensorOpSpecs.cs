@@ -98,6 +98,8 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         S("Abs", "matrix", [[2, 3]], x => x[0].Abs(), Domain.AwayFromZero),
         S("Tanh", "matrix", [[2, 3]], x => x[0].Tanh()),
         S("Sigmoid", "matrix", [[2, 3]], x => x[0].Sigmoid()),
+        S("LogSigmoid", "matrix", [[2, 3]], x => x[0].LogSigmoid()),
+        S("LogSigmoid", "large magnitudes", [[4]], x => (x[0] * C(40)).LogSigmoid()),
         S("Relu", "matrix", [[2, 3]], x => x[0].Relu(), Domain.AwayFromZero),
         S("LeakyRelu", "slope 0.1", [[2, 3]], x => x[0].LeakyRelu(C(0.1)), Domain.AwayFromZero),
         S("Clamp", "[-0.5, 0.7]", [[3, 4]], x => x[0].Clamp(C(-0.5), C(0.7)), Domain.AwayFromZero),

@@ -27,6 +27,7 @@ public sealed class TensorReferenceTests
         ["tanh"] = x => x[0].Tanh(),
         ["sigmoid"] = x => x[0].Sigmoid(),
         ["relu"] = x => x[0].Relu(),
+        ["log_sigmoid"] = x => x[0].LogSigmoid(),
         ["leaky_relu"] = x => x[0].LeakyRelu(0.1),
         ["clamp"] = x => x[0].Clamp(-0.5, 0.7),
         ["where_greater"] = x => Tensor<double>.Where(Tensor<double>.Greater(x[0], x[2]), x[1], x[2]),
