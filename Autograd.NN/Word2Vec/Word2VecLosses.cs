@@ -1,0 +1,85 @@
+using System.Numerics;
+
+namespace Autograd.NN.Word2Vec;
+
+/// <summary>
+/// The word2vec objectives as engine ops on two embedding tables (input vectors and output vectors), for a batch
+/// of training examples at once. Their gradients come from <c>Backward()</c> through the row lookups, so with
+/// tables made by <see cref="Tensor{T}.RequireSparseGrad"/> a step touches only the rows of the batch. Losses are
+/// sums over the batch, as word2vec applies one SGD step of rate α per example.
+/// </summary>
+public static class Word2VecLosses
+{
+    /// <summary>
+    /// The hidden vector of each skip-gram example: the input vector of its center word, [batch, d].
+    /// </summary>
+    public static Tensor<T> SkipGramHidden<T>(Tensor<T> inputVectors, int[] centers) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(inputVectors);
+        return inputVectors.IndexSelect(0, centers);
+    }
+
+    /// <summary>
+    /// The hidden vector of each CBOW example: the mean of its context words' input vectors, [batch, d].
+    /// <paramref name="contexts"/> lists every example's context words one after another and
+    /// <paramref name="exampleOfContext"/> says which example each belongs to (every example has at least one).
+    /// </summary>
+    public static Tensor<T> CbowHidden<T>(Tensor<T> inputVectors, int[] contexts, int[] exampleOfContext, int batch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(inputVectors);
+        ArgumentNullException.ThrowIfNull(exampleOfContext);
+        var counts = new T[batch];
+        foreach (int example in exampleOfContext) counts[example]++;
+        if (counts.Any(T.IsZero)) throw new ArgumentException("cbow: every example needs at least one context word");
+        Tensor<T> sums = inputVectors.IndexSelect(0, contexts).IndexAdd(0, exampleOfContext, batch);
+        return sums / Tensor.FromArray(counts, batch, 1);
+    }
+
+    /// <summary>
+    /// Negative sampling (Mikolov et al., 2013): −Σ [log σ(u_target·h) + Σ_k log σ(−u_noise,k·h)], with
+    /// <paramref name="negatives"/> holding <paramref name="k"/> noise words per example.
+    /// </summary>
+    public static Tensor<T> NegativeSampling<T>(Tensor<T> hidden, Tensor<T> outputVectors, int[] targets, int[] negatives, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(outputVectors);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(negatives);
+        int batch = hidden.Shape[0], d = hidden.Shape[1];
+        if (targets.Length != batch || negatives.Length != batch * k)
+            throw new ArgumentException($"negative sampling: {batch} examples need {batch} targets and {batch * k} noise words, got {targets.Length} and {negatives.Length}");
+        Tensor<T> positive = (hidden * outputVectors.IndexSelect(0, targets)).Sum(1);
+        Tensor<T> noise = outputVectors.IndexSelect(0, negatives).Reshape(batch, k, d).MatMul(hidden.Unsqueeze(2)).Squeeze(2);
+        return -(positive.LogSigmoid().Sum() + (-noise).LogSigmoid().Sum());
+    }
+
+    /// <summary>
+    /// Hierarchical softmax over a Huffman tree: −Σ log σ((1 − 2·bit)·u_node·h) along each example's path, word2vec's
+    /// convention (bit 0 means the left branch, predicted by σ(u·h)). The path steps of all examples are listed one
+    /// after another: step s belongs to example <paramref name="exampleOfStep"/>[s], visits inner node
+    /// <paramref name="nodes"/>[s] and takes branch <paramref name="bits"/>[s].
+    /// </summary>
+    public static Tensor<T> HierarchicalSoftmax<T>(Tensor<T> hidden, Tensor<T> innerVectors, int[] exampleOfStep, int[] nodes, byte[] bits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(innerVectors);
+        ArgumentNullException.ThrowIfNull(bits);
+        if (exampleOfStep.Length != nodes.Length || nodes.Length != bits.Length)
+            throw new ArgumentException($"hierarchical softmax: {exampleOfStep.Length} steps, {nodes.Length} nodes and {bits.Length} bits must agree");
+        Tensor<T> signs = Tensor.FromArray([.. bits.Select(b => b == 0 ? T.One : -T.One)]);
+        Tensor<T> dots = (hidden.IndexSelect(0, exampleOfStep) * innerVectors.IndexSelect(0, nodes)).Sum(1);
+        return -(dots * signs).LogSigmoid().Sum();
+    }
+
+    /// <summary>The full softmax over the vocabulary: −Σ log softmax(h·Uᵀ)[target]. Costs O(V) per example: for teaching and small vocabularies.</summary>
+    public static Tensor<T> FullSoftmax<T>(Tensor<T> hidden, Tensor<T> outputVectors, int[] targets) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(outputVectors);
+        ArgumentNullException.ThrowIfNull(targets);
+        return -hidden.MatMul(outputVectors.Transpose()).LogSoftmax(1).Gather(1, targets, targets.Length, 1).Sum();
+    }
+}
