@@ -226,9 +226,10 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <summary>
     /// Records an op whose gradient is one rule per input (∂L/∂inputᵢ from ∂L/∂output), as derivatives tables list
     /// them. A rule runs only when its input requires gradients: the weight gradient of a first layer never computes
-    /// the gradient of the data it was fed.
+    /// the gradient of the data it was fed. A rule returns null when it has delivered its gradient itself (into a
+    /// row-sparse gradient).
     /// </summary>
-    internal static Tensor<T> RecordEach(Tensor<T> result, string op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>>[] rules)
+    internal static Tensor<T> RecordEach(Tensor<T> result, string op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>?>[] rules)
     {
         // Which inputs need gradients is fixed once the op is recorded, so it is decided here, not per backward pass.
         bool[] needed = [.. inputs.Select(input => input._requiresGrad)];

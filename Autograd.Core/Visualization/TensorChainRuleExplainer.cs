@@ -89,6 +89,7 @@ public static class TensorChainRuleExplainer
             case "relu": return $"{g} ⊙ [{x(0)} > 0]";
             case "pow": return node.InputCount == 1 ? $"{g} ⊙ p·{x(0)}^(p−1)" : i == 0 ? $"{g} ⊙ {x(1)}·{x(0)}^({x(1)}−1)" : $"{g} ⊙ {y}·log {x(0)}";
             case "sum": return $"{g} copied to every element of {x(0)}, {Shape(a)}";
+            case "dot_rows": return i == 0 ? $"Σ over each row's table rows of {g} · {x(1)}[row]" : $"{g} · {x(0)}[i] added into each used row of {x(1)}";
             case "max": return $"{g} routed to the position of each maximum of {x(0)}, zeros elsewhere";
             case "softmax": return $"{y} ⊙ ({g} − Σ({g} ⊙ {y}) along the axis)";
             case "log_softmax": return $"{g} − softmax({x(0)}) ⊙ Σ {g} along the axis";

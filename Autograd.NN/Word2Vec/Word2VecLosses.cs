@@ -47,12 +47,21 @@ public static class Word2VecLosses
         ArgumentNullException.ThrowIfNull(outputVectors);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(negatives);
-        int batch = hidden.Shape[0], d = hidden.Shape[1];
+        int batch = hidden.Shape[0];
         if (targets.Length != batch || negatives.Length != batch * k)
             throw new ArgumentException($"negative sampling: {batch} examples need {batch} targets and {batch * k} noise words, got {targets.Length} and {negatives.Length}");
-        Tensor<T> positive = (hidden * outputVectors.IndexSelect(0, targets)).Sum(1);
-        Tensor<T> noise = outputVectors.IndexSelect(0, negatives).Reshape(batch, k, d).MatMul(hidden.Unsqueeze(2)).Squeeze(2);
-        return -(positive.LogSigmoid().Sum() + (-noise).LogSigmoid().Sum());
+        // One fused lookup-and-dot per example over [target, noise₁ … noise_k]; the noise scores enter negated.
+        var rows = new int[batch * (k + 1)];
+        for (int b = 0; b < batch; b++)
+        {
+            rows[b * (k + 1)] = targets[b];
+            Array.Copy(negatives, b * k, rows, b * (k + 1) + 1, k);
+        }
+
+        var signs = new T[k + 1];
+        Array.Fill(signs, -T.One);
+        signs[0] = T.One;
+        return -(hidden.DotRows(outputVectors, rows) * Tensor.FromArray(signs, 1, k + 1)).LogSigmoid().Sum();
     }
 
     /// <summary>
@@ -69,8 +78,8 @@ public static class Word2VecLosses
         ArgumentNullException.ThrowIfNull(bits);
         if (exampleOfStep.Length != nodes.Length || nodes.Length != bits.Length)
             throw new ArgumentException($"hierarchical softmax: {exampleOfStep.Length} steps, {nodes.Length} nodes and {bits.Length} bits must agree");
-        Tensor<T> signs = Tensor.FromArray([.. bits.Select(b => b == 0 ? T.One : -T.One)]);
-        Tensor<T> dots = (hidden.IndexSelect(0, exampleOfStep) * innerVectors.IndexSelect(0, nodes)).Sum(1);
+        Tensor<T> signs = Tensor.FromArray([.. bits.Select(b => b == 0 ? T.One : -T.One)], bits.Length, 1);
+        Tensor<T> dots = hidden.IndexSelect(0, exampleOfStep).DotRows(innerVectors, nodes);
         return -(dots * signs).LogSigmoid().Sum();
     }
 

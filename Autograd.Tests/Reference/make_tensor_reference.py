@@ -77,6 +77,8 @@ CASES = [
     ("concat_axis_1", [normal(2, 3), normal(2, 2)], lambda a, b: torch.cat([a, b], dim=1)),
     ("stack_axis_1", [normal(2, 3), normal(2, 3)], lambda a, b: torch.stack([a, b], dim=1)),
     ("index_select_rows", [normal(4, 3)], lambda a: a.index_select(0, torch.tensor([2, 0, 2, 3]))),
+    ("dot_rows", [normal(3, 4), normal(5, 4)],
+     lambda h, t: (h.unsqueeze(1) * t[torch.tensor([0, 4, 4, 2, 1, 0, 3, 3, 1])].view(3, 3, 4)).sum(-1)),
     ("gather_axis_1", [normal(3, 4)], lambda a: a.gather(1, torch.tensor([[0, 3], [1, 1], [2, 2]]))),
     ("softmax_axis_1", [normal(3, 4)], lambda a: torch.softmax(a, dim=1)),
     ("log_softmax_axis_0", [normal(3, 2, 2)], lambda a: torch.log_softmax(a, dim=0)),

@@ -52,6 +52,7 @@ public sealed class TensorReferenceTests
         ["concat_axis_1"] = x => Tensor<double>.Concat([x[0], x[1]], 1),
         ["stack_axis_1"] = x => Tensor<double>.Stack([x[0], x[1]], 1),
         ["index_select_rows"] = x => x[0].IndexSelect(0, [2, 0, 2, 3]),
+        ["dot_rows"] = x => x[0].DotRows(x[1], [0, 4, 4, 2, 1, 0, 3, 3, 1]),
         ["gather_axis_1"] = x => x[0].Gather(1, [0, 3, 1, 1, 2, 2], 3, 2),
         ["softmax_axis_1"] = x => x[0].Softmax(1),
         ["log_softmax_axis_0"] = x => x[0].LogSoftmax(0),
