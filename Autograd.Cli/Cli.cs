@@ -21,6 +21,7 @@ internal static class Cli
             ModelCommands.Summary(terminal),
             ModelCommands.Predict(terminal),
             ModelCommands.Evaluate(terminal),
+            PerceptronCommand.Create(terminal),
         };
         root.SetAction(_ => TourCommand.Run(terminal));
 

@@ -21,3 +21,20 @@ autograd grad "z = w0*x0 + w1*x1 + w2; f = sigmoid(z)" w0=2 x0=-1 w1=-3 x1=-2 w2
   --explain --svg $out/sigmoid-neuron.svg > $out/sigmoid-neuron-explain.txt
 autograd grad "y = x * x; f = y + x" x=3 --explain --svg $out/fan-out.svg > $out/fan-out-explain.txt
 autograd gradcheck "z = w0*x0 + w1*x1 + w2; f = sigmoid(z)" w0=2 x0=-1 w1=-3 x1=-2 w2=-3 > $out/sigmoid-neuron-gradcheck.txt
+
+# Chapter 4: vector backpropagation.
+autograd grad "D = W @ X; f = sum(D * G)" "W=[[1,2],[3,4],[5,6]]" "X=[[1,0,2],[0,1,1]]" "G=[[1,1,1],[0,1,0],[2,0,1]]" \
+  --explain --svg $out/matmul.svg > $out/matmul-explain.txt
+autograd grad "h = W @ x + b; f = sum(h * h)" "W=[[1,-1],[2,0.5]]" "x=[1,2]" "b=[0.5]" --explain > $out/broadcast-explain.txt
+autograd grad "p = softmax(z, 1); f = sum(p * y)" "z=[[1,2,0.5]]" "y=[[0,1,0]]" --explain > $out/softmax-explain.txt
+
+# Chapter 5: the perceptron's rule on separable points, and its boundary.
+autograd perceptron --points 100 --seed 1 --svg $out/perceptron.svg > $out/perceptron.txt
+
+# Chapters 6 and 8: training runs print timings, so their logs are kept apart from the checked figures.
+autograd train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.05 --epochs 300 --batch 4 --seed 1 \
+  --curve $out/xor-curve.svg > $out/xor-training.log
+autograd train --data spirals --layers 2,64,64,3 --activation relu --optimizer adam --lr 0.01 --epochs 40 --batch 32 --seed 1 \
+  --curve $out/spirals-curve.svg > $out/spirals-training.log
+autograd train --data moons --layers 2,32,1 --activation tanh --loss bce --optimizer sgd --lr 0.5 --epochs 60 --batch 32 --seed 1 \
+  --validation-split 0.2 --patience 10 --curve $out/moons-curve.svg > $out/moons-training.log

@@ -93,7 +93,7 @@ public static class SvgChart
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right + 30}\" y=\"{y - 2}\">{Escape(name)}</text>\n");
     }
 
-    private static string Tick(double value) => value.ToString(Math.Abs(value) >= 1000 || (value != 0 && Math.Abs(value) < 0.01) ? "0.##E+0" : "0.###", CultureInfo.InvariantCulture);
+    private static string Tick(double value) => value.ToString(Math.Abs(value) >= 10_000 ? "0.##E+0" : "0.###", CultureInfo.InvariantCulture);
 
     private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
