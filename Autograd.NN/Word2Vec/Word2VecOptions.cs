@@ -77,6 +77,9 @@ public sealed record Word2VecOptions
     /// <summary>Raw words per unit of work handed to a thread; the learning rate is set per unit.</summary>
     public int WordsPerJob { get; init; } = 10_000;
 
+    /// <summary>The learning rate once <paramref name="fraction"/> of the run's words have been handed out: linear from <see cref="Alpha"/> to <see cref="MinAlpha"/>.</summary>
+    public double AlphaAt(double fraction) => Math.Max(MinAlpha, Alpha - (Alpha - MinAlpha) * Math.Clamp(fraction, 0, 1));
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {

@@ -68,11 +68,11 @@ internal sealed class Word2VecTrainer
             if (workers.FirstOrDefault(w => w.Failure is not null)?.Failure is { } failure)
                 throw new InvalidOperationException($"word2vec: a worker failed in epoch {epoch}: {failure.Message}", failure);
             cancellation.ThrowIfCancellationRequested();
+            reporter.Report(force: true);
             double loss = workers.Sum(w => w.LossSum), examples = workers.Sum(w => w.ExampleCount);
             finalLoss = examples > 0 ? loss / examples : double.NaN;
         }
 
-        reporter.Report(force: true);
         return (_examples, finalLoss);
     }
 
@@ -102,9 +102,7 @@ internal sealed class Word2VecTrainer
         Job MakeJob()
         {
             // The rate falls linearly with the words handed out so far, as gensim sets it per job.
-            double progress = (double)dispatched / totalWords;
-            double alpha = _options.Alpha - (_options.Alpha - _options.MinAlpha) * progress;
-            var job = new Job([.. words], [.. starts, words.Count], raw, Math.Max(alpha, _options.MinAlpha),
+            var job = new Job([.. words], [.. starts, words.Count], raw, _options.AlphaAt((double)dispatched / totalWords),
                 (ulong)_options.Seed * 0x9E3779B97F4A7C15UL ^ ((ulong)epoch << 40) ^ (ulong)number++);
             words.Clear();
             starts.Clear();
