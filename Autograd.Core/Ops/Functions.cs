@@ -58,12 +58,22 @@ public sealed partial class Tensor<T>
     {
         Tensor<T> y = Map(static (source, destination) =>
         {
-            // Element by element: the map may be called with the source and destination the same span.
-            for (int i = 0; i < destination.Length; i++)
-            {
-                T x = source[i];
-                destination[i] = T.Min(x, T.Zero) - T.Log(T.One + T.Exp(-T.Abs(x)));
-            }
+            // log σ(x) = min(x, 0) − log1p(e^−|x|), with SIMD passes; the map may be called in place, so t has its own buffer.
+            T[] rented = System.Buffers.ArrayPool<T>.Shared.Rent(2 * source.Length);
+            Span<T> t = rented.AsSpan(0, source.Length), log1p = rented.AsSpan(source.Length, source.Length);
+            TensorPrimitives.Abs(source, t);
+            TensorPrimitives.Negate(t, t);
+            TensorPrimitives.Exp(t, t);
+            TensorPrimitives.Add(t, T.One, log1p);
+            TensorPrimitives.Log(log1p, log1p);
+            // log(1 + t) loses t's digits when t is tiny: there log1p(t) = t − t²/2 to working precision.
+            T small = T.CreateTruncating(1e-4), half = T.CreateTruncating(0.5);
+            for (int i = 0; i < t.Length; i++)
+                if (t[i] < small) log1p[i] = t[i] * (T.One - half * t[i]);
+
+            TensorPrimitives.Min(source, T.Zero, destination);
+            TensorPrimitives.Subtract(destination, log1p, destination);
+            System.Buffers.ArrayPool<T>.Shared.Return(rented);
         });
         return Record(y, "log_sigmoid", [this], g => [g * (T.One - y.Exp())]);
     }

@@ -76,8 +76,15 @@ public sealed partial class Tensor<T>
         ReadOnlySpan<T> x = Values;
         var values = new T[outer * indices.Length * inner];
         for (int o = 0; o < outer; o++)
+        {
+            ReadOnlySpan<T> slab = x.Slice(o * n * inner, n * inner);
             for (int j = 0; j < indices.Length; j++)
-                x.Slice((o * n + indices[j]) * inner, inner).CopyTo(values.AsSpan((o * indices.Length + j) * inner, inner));
+            {
+                // Looked-up rows are scattered (an embedding table): fetch a few ahead of the copy.
+                if (j + 4 < indices.Length) Kernels.RowPrefetch.Rows(slab, indices.AsSpan(j + 4, 1), inner);
+                slab.Slice(indices[j] * inner, inner).CopyTo(values.AsSpan((o * indices.Length + j) * inner, inner));
+            }
+        }
 
         int[] shape = (int[])_shape.Clone();
         shape[a] = indices.Length;

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Autograd.Tensors;
+using Autograd.Kernels;
 
 namespace Autograd;
 
@@ -32,6 +33,8 @@ public sealed partial class Tensor<T>
         T[] values = GC.AllocateUninitializedArray<T>(rows.Length);
         for (int i = 0; i < n; i++)
         {
+            // The table rows are scattered: ask for the next example's while this one's are multiplied.
+            if (i + 1 < n) RowPrefetch.Rows(tv, rows.AsSpan((i + 1) * k, k), d);
             ReadOnlySpan<T> row = hv.Slice(i * d, d);
             for (int j = 0; j < k; j++) values[i * k + j] = TensorPrimitives.Dot(row, tv.Slice(rows[i * k + j] * d, d));
         }
@@ -43,9 +46,16 @@ public sealed partial class Tensor<T>
             g =>
             {
                 if (GradMode.IsEnabled) return (h.Unsqueeze(1) * g.Unsqueeze(2)).Reshape(n * k, d).IndexAdd(0, rows, size);
-                var perUse = new Tensor<T>(TableGradient(g, h.Values, n, k, d), [n * k, d]);
-                // Sparse tables keep one entry per use; otherwise the uses are added into a dense gradient.
-                return table.TryAddSparseGradient(rows, perUse) ? null : perUse.IndexAdd(0, rows, size);
+                // Sparse tables keep one factored entry per use, g[i, j]·this[i]; otherwise the uses are added into a dense gradient.
+                if (table.TakesSparseGradient)
+                {
+                    var exampleOfUse = new int[rows.Length];
+                    for (int use = 0; use < rows.Length; use++) exampleOfUse[use] = use / k;
+                    table.TryAddScaledSparseGradient(rows, h, g.Contiguous().AsReadOnlySpan(), exampleOfUse);
+                    return null;
+                }
+
+                return new Tensor<T>(TableGradient(g, h.Values, n, k, d), [n * k, d]).IndexAdd(0, rows, size);
             });
     }
 
@@ -56,6 +66,7 @@ public sealed partial class Tensor<T>
         var result = new T[n * d];
         for (int i = 0; i < n; i++)
         {
+            if (i + 1 < n) RowPrefetch.Rows(table, rows.AsSpan((i + 1) * k, k), d);
             Span<T> target = result.AsSpan(i * d, d);
             for (int j = 0; j < k; j++) TensorPrimitives.MultiplyAdd(table.Slice(rows[i * k + j] * d, d), gv[i * k + j], target, target);
         }

@@ -10,8 +10,11 @@ namespace Autograd;
 /// <remarks>
 /// Rows are kept in the order the backward passes produced them and may repeat; the gradient is their sum
 /// (<see cref="ToDense"/>). An optimizer may apply the entries one by one: for SGD that is the same update.
-/// Entries refer to the gradient tensors the backward pass made (which nothing else writes to) rather than copying
-/// them; <see cref="Clear"/> keeps the index buffers, so a training loop stops allocating once they have grown.
+/// Entry e's gradient is <see cref="Scale"/>(e) · <see cref="Vector"/>(e): a lookup's entries are its gradient rows
+/// (scale 1), and a fused dot product's (<see cref="Tensor{T}.DotRows"/>) are the upstream scalar times the row it was
+/// dotted with, so no per-use row is ever written out. Entries refer to tensors of the backward pass (which nothing
+/// else writes to) rather than copying them; <see cref="Clear"/> keeps the index buffers, so a training loop stops
+/// allocating once they have grown.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -19,6 +22,7 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
     private int[] _rows = new int[16];
     private T[]?[] _arrays = new T[]?[16];
     private int[] _offsets = new int[16];
+    private T[] _scales = new T[16];
 
     internal RowSparseGradient(int tableRows, int width)
     {
@@ -38,20 +42,51 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>The table row of each entry.</summary>
     public ReadOnlySpan<int> Rows => _rows.AsSpan(0, Count);
 
-    /// <summary>The gradient of entry <paramref name="entry"/> (for table row <c>Rows[entry]</c>).</summary>
+    /// <summary>The vector of entry <paramref name="entry"/>: its gradient (for table row <c>Rows[entry]</c>) is
+    /// <see cref="Scale"/>(entry) times this.</summary>
     /// <param name="entry">0 ≤ entry &lt; <see cref="Count"/>.</param>
-    public ReadOnlySpan<T> Values(int entry)
+    public ReadOnlySpan<T> Vector(int entry)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(entry);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(entry, Count);
         return _arrays[entry].AsSpan(_offsets[entry], Width);
     }
 
+    /// <summary>The factor of entry <paramref name="entry"/>'s <see cref="Vector"/>.</summary>
+    /// <param name="entry">0 ≤ entry &lt; <see cref="Count"/>.</param>
+    public T Scale(int entry)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(entry);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(entry, Count);
+        return _scales[entry];
+    }
+
+    /// <summary>Writes entry <paramref name="entry"/>'s gradient row into <paramref name="destination"/>.</summary>
+    public void CopyGradient(int entry, Span<T> destination) => TensorPrimitives.Multiply(Vector(entry), Scale(entry), destination);
+
     /// <summary>Removes every entry, keeping the buffers (and letting go of the gradients they referred to).</summary>
     public void Clear()
     {
         Array.Clear(_arrays, 0, Count);
         Count = 0;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="factor"/> times this gradient into <paramref name="table"/> (the [TableRows, Width] values,
+    /// row-major), entry by entry: an SGD step is <c>AddTo(parameter, −lr)</c>. Only the touched rows are read or written.
+    /// </summary>
+    public void AddTo(Span<T> table, T factor)
+    {
+        if (table.Length != TableRows * Width)
+            throw new ArgumentException($"sparse gradient: a table of {table.Length} values is not {TableRows} × {Width}");
+        const int Ahead = 4;
+        for (int e = 0; e < Count; e++)
+        {
+            // Rows are scattered over the table: fetch a few entries ahead while this one is added.
+            if (e + Ahead < Count) Kernels.RowPrefetch.Rows<T>(table, _rows.AsSpan(e + Ahead, 1), Width);
+            Span<T> row = table.Slice(_rows[e] * Width, Width);
+            TensorPrimitives.MultiplyAdd(_arrays[e].AsSpan(_offsets[e], Width), factor * _scales[e], row, row);
+        }
     }
 
     /// <summary>The gradient as a dense [TableRows, Width] tensor (the sum of the entries per row).</summary>
@@ -61,7 +96,7 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
         for (int e = 0; e < Count; e++)
         {
             Span<T> row = dense.AsSpan(_rows[e] * Width, Width);
-            TensorPrimitives.Add(row, Values(e), row);
+            TensorPrimitives.MultiplyAdd(Vector(e), _scales[e], row, row);
         }
 
         return new Tensor<T>(dense, [TableRows, Width]);
@@ -70,22 +105,45 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Appends one entry per index: row <c>rows[j]</c> receives <c>gradient[j, :]</c> (referred to, not copied).</summary>
     internal void Add(int[] rows, Tensor<T> gradient)
     {
-        if (Count + rows.Length > _rows.Length)
-        {
-            int capacity = Math.Max(_rows.Length * 2, Count + rows.Length);
-            Array.Resize(ref _rows, capacity);
-            Array.Resize(ref _arrays, capacity);
-            Array.Resize(ref _offsets, capacity);
-        }
-
+        Reserve(rows.Length);
         Tensor<T> values = gradient.Contiguous();
         rows.CopyTo(_rows, Count);
         for (int j = 0; j < rows.Length; j++)
         {
             _arrays[Count + j] = values.Storage;
             _offsets[Count + j] = values.Offset + j * Width;
+            _scales[Count + j] = T.One;
         }
 
         Count += rows.Length;
+    }
+
+    /// <summary>
+    /// Appends scaled entries: use u of row <c>rows[u]</c> receives <c>scales[u] · vectors[vectorOfUse[u], :]</c>
+    /// (the vectors referred to, the scales copied).
+    /// </summary>
+    internal void AddScaled(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse)
+    {
+        Reserve(rows.Length);
+        Tensor<T> v = vectors.Contiguous();
+        rows.CopyTo(_rows, Count);
+        scales.CopyTo(_scales.AsSpan(Count));
+        for (int use = 0; use < rows.Length; use++)
+        {
+            _arrays[Count + use] = v.Storage;
+            _offsets[Count + use] = v.Offset + vectorOfUse[use] * Width;
+        }
+
+        Count += rows.Length;
+    }
+
+    private void Reserve(int more)
+    {
+        if (Count + more <= _rows.Length) return;
+        int capacity = Math.Max(_rows.Length * 2, Count + more);
+        Array.Resize(ref _rows, capacity);
+        Array.Resize(ref _arrays, capacity);
+        Array.Resize(ref _offsets, capacity);
+        Array.Resize(ref _scales, capacity);
     }
 }

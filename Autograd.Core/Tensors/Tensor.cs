@@ -159,10 +159,20 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// </summary>
     internal bool TryAddSparseGradient(int[] rows, Tensor<T> gradient)
     {
-        if (_sparseGradient is null || _hooks is not null || !BackwardEngine.AccumulatesIntoLeaves || GradMode.IsEnabled) return false;
-        _sparseGradient.Add(rows, gradient);
+        if (!TakesSparseGradient) return false;
+        _sparseGradient!.Add(rows, gradient);
         return true;
     }
+
+    /// <summary>Like <see cref="TryAddSparseGradient"/> for fused ops: use u of row rows[u] receives scales[u]·vectors[vectorOfUse[u]].</summary>
+    internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse)
+    {
+        if (!TakesSparseGradient) return false;
+        _sparseGradient!.AddScaled(rows, vectors, scales, vectorOfUse);
+        return true;
+    }
+
+    internal bool TakesSparseGradient => _sparseGradient is not null && _hooks is null && BackwardEngine.AccumulatesIntoLeaves && !GradMode.IsEnabled;
 
     /// <summary>
     /// Registers a hook called with this tensor's gradient each time it is computed; a non-null return replaces the

@@ -71,15 +71,7 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
             throw new NotSupportedException("sgd: row-sparse gradients are supported without momentum and weight decay, as in PyTorch's sparse SGD");
         ArgumentNullException.ThrowIfNull(parameter);
         ArgumentNullException.ThrowIfNull(gradient);
-        T lr = T.CreateTruncating(LearningRate);
-        Span<T> table = parameter.AsSpan();
-        int width = gradient.Width;
-        ReadOnlySpan<int> rows = gradient.Rows;
         // Repeated rows are applied one after another: for SGD that equals applying their sum.
-        for (int e = 0; e < rows.Length; e++)
-        {
-            Span<T> row = table.Slice(rows[e] * width, width);
-            TensorPrimitives.MultiplyAdd(gradient.Values(e), -lr, row, row);
-        }
+        gradient.AddTo(parameter.AsSpan(), -T.CreateTruncating(LearningRate));
     }
 }

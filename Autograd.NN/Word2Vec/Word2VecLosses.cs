@@ -20,32 +20,35 @@ public static class Word2VecLosses
     }
 
     /// <summary>
-    /// The hidden vector of each CBOW example: the mean of its context words' input vectors, [batch, d].
-    /// <paramref name="contexts"/> lists every example's context words one after another and
-    /// <paramref name="exampleOfContext"/> says which example each belongs to (every example has at least one).
+    /// The hidden vector of each CBOW example: the mean of its context words' input vectors, [batch, d]
+    /// (an <see cref="Tensor{T}.EmbeddingBag"/>). Example b's context words are
+    /// <c>contexts[offsets[b] .. offsets[b + 1])</c>; every example has at least one.
     /// </summary>
     /// <param name="inputVectors">The input table [V, d].</param>
-    /// <param name="contexts">The context words of all examples.</param>
-    /// <param name="exampleOfContext">The example of each context word.</param>
-    /// <param name="batch">The number of examples.</param>
+    /// <param name="contexts">The context words of all examples, one example after another.</param>
+    /// <param name="offsets">Where each example's context words start.</param>
     /// <param name="undividedUpdate">
     /// When true, each context vector receives the hidden vector's whole gradient rather than its 1/c share, as
-    /// word2vec's and gensim's CBOW (cbow_mean=1) update it: the value is mean + (sum − detach(sum)), which equals the
-    /// mean while its gradient reaches the sum unscaled. When false, the plain mean and its exact gradient.
+    /// word2vec's and gensim's CBOW (cbow_mean=1) update it: the value is detach(sum)/c + (sum − detach(sum)), which
+    /// equals the mean while its gradient reaches the sum unscaled. When false, the plain mean and its exact gradient.
     /// </param>
-    public static Tensor<T> CbowHidden<T>(Tensor<T> inputVectors, int[] contexts, int[] exampleOfContext, int batch, bool undividedUpdate = false)
+    public static Tensor<T> CbowHidden<T>(Tensor<T> inputVectors, int[] contexts, int[] offsets, bool undividedUpdate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(inputVectors);
-        ArgumentNullException.ThrowIfNull(exampleOfContext);
+        ArgumentNullException.ThrowIfNull(contexts);
+        ArgumentNullException.ThrowIfNull(offsets);
+        int batch = offsets.Length;
+        for (int b = 0; b < batch; b++)
+            if ((b + 1 < batch ? offsets[b + 1] : contexts.Length) <= offsets[b])
+                throw new ArgumentException($"cbow: every example needs at least one context word; example {b} has none");
+        if (!undividedUpdate) return inputVectors.EmbeddingBag(contexts, offsets, EmbeddingBagMode.Mean);
+
         var inverseCounts = new T[batch];
-        foreach (int example in exampleOfContext) inverseCounts[example]++;
-        if (inverseCounts.Any(T.IsZero)) throw new ArgumentException("cbow: every example needs at least one context word");
-        for (int e = 0; e < batch; e++) inverseCounts[e] = T.One / inverseCounts[e];
-        Tensor<T> sums = inputVectors.IndexSelect(0, contexts).IndexAdd(0, exampleOfContext, batch);
+        for (int b = 0; b < batch; b++) inverseCounts[b] = T.One / T.CreateTruncating((b + 1 < batch ? offsets[b + 1] : contexts.Length) - offsets[b]);
+        Tensor<T> sums = inputVectors.EmbeddingBag(contexts, offsets, EmbeddingBagMode.Sum);
         Tensor<T> fixedSums = sums.Detach();
-        Tensor<T> mean = (undividedUpdate ? fixedSums : sums) * Tensor.FromArray(inverseCounts, batch, 1);
-        return undividedUpdate ? mean + (sums - fixedSums) : mean;
+        return fixedSums * Tensor.FromArray(inverseCounts, batch, 1) + (sums - fixedSums);
     }
 
     /// <summary>

@@ -168,7 +168,7 @@ internal sealed class Word2VecTrainer
         private readonly List<int> _kept = [];
         // The pending batch: one hidden-vector source (center word, or CBOW context words) and one target per example.
         private readonly List<int> _sources = [];
-        private readonly List<int> _sourceExample = [];
+        private readonly List<int> _offsets = [];
         private readonly List<int> _targets = [];
         private FastRandom _random;
         private double _alpha;
@@ -241,13 +241,9 @@ internal sealed class Word2VecTrainer
                     }
                     else if (to > from)
                     {
-                        int example = _targets.Count;
+                        _offsets.Add(_sources.Count);
                         for (int context = from; context <= to; context++)
-                        {
-                            if (context == center) continue;
-                            _sources.Add(_kept[context]);
-                            _sourceExample.Add(example);
-                        }
+                            if (context != center) _sources.Add(_kept[context]);
 
                         _targets.Add(_kept[center]);
                         if (_targets.Count == _options.BatchSize) Flush();
@@ -260,7 +256,6 @@ internal sealed class Word2VecTrainer
 
         private void AddExample(int source, int target)
         {
-            _sourceExample.Add(_targets.Count);
             _sources.Add(source);
             _targets.Add(target);
             if (_targets.Count == _options.BatchSize) Flush();
@@ -274,7 +269,7 @@ internal sealed class Word2VecTrainer
             int[] sources = [.. _sources], targets = [.. _targets];
             Tensor<float> hidden = _options.Architecture == Word2VecArchitecture.SkipGram
                 ? Word2VecLosses.SkipGramHidden(_input, sources)
-                : Word2VecLosses.CbowHidden(_input, sources, [.. _sourceExample], batch, _options.CbowUndividedUpdate);
+                : Word2VecLosses.CbowHidden(_input, sources, [.. _offsets], _options.CbowUndividedUpdate);
             Tensor<float> loss = _options.Output switch
             {
                 Word2VecOutput.NegativeSampling => Word2VecLosses.NegativeSampling(hidden, _output, targets, NoiseWords(targets), _options.Negative),
@@ -288,7 +283,7 @@ internal sealed class Word2VecTrainer
             LossSum += loss.Item();
             ExampleCount += batch;
             _sources.Clear();
-            _sourceExample.Clear();
+            _offsets.Clear();
             _targets.Clear();
         }
 

@@ -27,6 +27,26 @@ public sealed class RowSparseGradientTests
         Assert.That(sparse.SparseGradient.ToDense().ToArray(), Is.EqualTo(dense.Grad!.ToArray()).Within(1e-15));
     }
 
+    [TestCase(EmbeddingBagMode.Mean)]
+    [TestCase(EmbeddingBagMode.Sum)]
+    public void FusedOpsStoreScaledEntriesThatSumToTheDenseGradient(EmbeddingBagMode mode)
+    {
+        var (sparse, dense) = Tables(rows: 50, width: 3);
+        int[] bagRows = [7, 49, 7, 0], offsets = [0, 3], dotted = [1, 7, 7, 2];
+        Tensor<double> Loss(Tensor<double> table) =>
+            table.EmbeddingBag(bagRows, offsets, mode).DotRows(table, dotted).LogSigmoid().Sum();
+        Loss(sparse).Backward();
+        Loss(dense).Backward();
+
+        Assert.That(sparse.SparseGradient!.Count, Is.EqualTo(bagRows.Length + dotted.Length));
+        Assert.That(sparse.SparseGradient.ToDense().ToArray(), Is.EqualTo(dense.Grad!.ToArray()).Within(1e-14));
+        // An SGD step over the entries equals the dense step.
+        double[] stepped = sparse.ToArray(), expected = dense.ToArray();
+        sparse.SparseGradient.AddTo(stepped, -0.1);
+        for (int i = 0; i < expected.Length; i++) expected[i] -= 0.1 * dense.Grad![i / 3, i % 3];
+        Assert.That(stepped, Is.EqualTo(expected).Within(1e-14));
+    }
+
     [Test]
     public void EntriesAccumulateAcrossBackwardPassesUntilZeroGrad()
     {
@@ -45,9 +65,10 @@ public sealed class RowSparseGradientTests
         var (sparse, _) = Tables(rows: 5, width: 2);
         Tensor<double> weights = Tensor.FromArray([1.0, 2, 3, 4], 2, 2);
         (sparse.IndexSelect(0, [4, 1]) * weights).Sum().Backward();
-        Assert.That(sparse.SparseGradient!.Values(0).ToArray(), Is.EqualTo(new[] { 1.0, 2 }));
-        Assert.That(sparse.SparseGradient.Values(1).ToArray(), Is.EqualTo(new[] { 3.0, 4 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => sparse.SparseGradient.Values(2));
+        Assert.That(sparse.SparseGradient!.Vector(0).ToArray(), Is.EqualTo(new[] { 1.0, 2 }));
+        Assert.That(sparse.SparseGradient.Vector(1).ToArray(), Is.EqualTo(new[] { 3.0, 4 }));
+        Assert.That(sparse.SparseGradient.Scale(1), Is.EqualTo(1.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sparse.SparseGradient.Vector(2));
     }
 
     [Test]

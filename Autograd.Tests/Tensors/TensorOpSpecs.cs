@@ -149,6 +149,8 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         // Indexing.
         S("DotRows", "rows with repeats", [[3, 4], [5, 4]], x => x[0].DotRows(x[1], [0, 4, 4, 2, 1, 0, 3, 3, 1]) * Weights(3, 3)),
         S("DotRows", "one row each", [[2, 3], [4, 3]], x => x[0].DotRows(x[1], [3, 3])),
+        S("EmbeddingBag", "mean, repeats and an empty bag", [[5, 3]], x => x[0].EmbeddingBag([4, 0, 4, 2, 1, 3], [0, 3, 3, 5]) * Weights(4, 3)),
+        S("EmbeddingBag", "sum", [[4, 2]], x => x[0].EmbeddingBag([1, 3, 3, 0], [0, 1], EmbeddingBagMode.Sum) * Weights(2, 2)),
         S("IndexSelect", "rows with repeats", [[4, 3]], x => x[0].IndexSelect(0, [2, 0, 2, 3]) * Weights(4, 3)),
         S("IndexSelect", "columns", [[3, 4]], x => x[0].IndexSelect(1, [3, 1]) * Weights(3, 2)),
         S("IndexAdd", "rows with repeats", [[3, 2]], x => x[0].IndexAdd(0, [1, 1, 3], 4) * Weights(4, 2)),

@@ -53,6 +53,8 @@ public sealed class TensorReferenceTests
         ["stack_axis_1"] = x => Tensor<double>.Stack([x[0], x[1]], 1),
         ["index_select_rows"] = x => x[0].IndexSelect(0, [2, 0, 2, 3]),
         ["dot_rows"] = x => x[0].DotRows(x[1], [0, 4, 4, 2, 1, 0, 3, 3, 1]),
+        ["embedding_bag_mean"] = x => x[0].EmbeddingBag([4, 0, 4, 2, 1, 3], [0, 3, 3, 5]),
+        ["embedding_bag_sum"] = x => x[0].EmbeddingBag([1, 3, 3, 0], [0, 1], EmbeddingBagMode.Sum),
         ["gather_axis_1"] = x => x[0].Gather(1, [0, 3, 1, 1, 2, 2], 3, 2),
         ["softmax_axis_1"] = x => x[0].Softmax(1),
         ["log_softmax_axis_0"] = x => x[0].LogSoftmax(0),

@@ -39,8 +39,8 @@ public sealed class Word2VecLossesTests
     public void CbowAveragesItsContextsAndGradchecks()
     {
         Tensor<double> input = Table(3);
-        int[] contexts = [1, 2, 4, 0, 0], example = [0, 0, 0, 1, 1];
-        Tensor<double> hidden = Word2VecLosses.CbowHidden(input, contexts, example, batch: 2);
+        int[] contexts = [1, 2, 4, 0, 0], offsets = [0, 3];
+        Tensor<double> hidden = Word2VecLosses.CbowHidden(input, contexts, offsets);
         for (int j = 0; j < Dimension; j++)
         {
             Assert.That(hidden[0, j], Is.EqualTo((input[1, j] + input[2, j] + input[4, j]) / 3).Within(1e-15));
@@ -48,7 +48,7 @@ public sealed class Word2VecLossesTests
         }
 
         TensorGradCheckResult check = TensorGradCheck.Check(
-            t => Word2VecLosses.NegativeSampling(Word2VecLosses.CbowHidden(t[0], contexts, example, 2), t[1], [3, 5], [1, 2, 0, 4], 2), [input, Table(4)]);
+            t => Word2VecLosses.NegativeSampling(Word2VecLosses.CbowHidden(t[0], contexts, offsets), t[1], [3, 5], [1, 2, 0, 4], 2), [input, Table(4)]);
         Assert.That(check.Passed, check.Report());
     }
 
