@@ -1,4 +1,5 @@
 using Autograd.Bench.Quick;
+using Autograd.Bench.Word2Vec;
 using BenchmarkDotNet.Running;
 
 // `quick [--threads N]` prints the figures the anchors are compared with; anything else goes to BenchmarkDotNet.
@@ -8,6 +9,33 @@ if (args.Length > 0 && args[0] == "quick")
     if (threads is null)
         return 2;
     QuickFigures.Run(Console.Out, threads.Value);
+    return 0;
+}
+
+// `word2vec --corpus FILE [--threads N] [--eval DIR]` prints words/s and vector quality with gensim's anchor settings.
+if (args.Length > 0 && args[0] == "word2vec")
+{
+    string? corpus = null, evaluation = null;
+    var workers = Environment.ProcessorCount;
+    for (var i = 1; i < args.Length; i++)
+    {
+        if (args[i] == "--corpus" && i + 1 < args.Length) corpus = args[++i];
+        else if (args[i] == "--eval" && i + 1 < args.Length) evaluation = args[++i];
+        else if (args[i] == "--threads" && i + 1 < args.Length && int.TryParse(args[i + 1], out workers) && workers > 0) i++;
+        else
+        {
+            Console.Error.WriteLine($"word2vec: unknown or malformed option '{args[i]}' (usage: word2vec --corpus FILE [--threads N] [--eval DIR])");
+            return 2;
+        }
+    }
+
+    if (corpus is null || !File.Exists(corpus))
+    {
+        Console.Error.WriteLine($"word2vec: --corpus must name a text file (one sentence a line), not '{corpus}'");
+        return 2;
+    }
+
+    Word2VecFigures.Run(Console.Out, corpus, workers, evaluation);
     return 0;
 }
 

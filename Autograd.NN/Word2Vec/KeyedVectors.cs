@@ -169,7 +169,7 @@ public sealed class KeyedVectors
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes = File.ReadAllBytes(path);
-        var (_, dimension, next) = Header(bytes, path);
+        var (_, dimension, next) = Header(bytes, path, bytesPerNumber: 2);
         int end = Array.IndexOf(bytes, (byte)'\n', next);
         string first = Encoding.Latin1.GetString(bytes, next, (end < 0 ? bytes.Length : end) - next);
         string[] fields = first.TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -178,21 +178,24 @@ public sealed class KeyedVectors
         return text ? ReadText(bytes, path) : ReadBinary(bytes, path);
     }
 
-    private static (int Count, int Dimension, int Next) Header(byte[] bytes, string name)
+    /// <summary>Reads the "count dimension" line; <paramref name="bytesPerNumber"/> is the least a number can take (4 in binary, "0 " in text).</summary>
+    private static (int Count, int Dimension, int Next) Header(byte[] bytes, string name, int bytesPerNumber)
     {
         int end = Array.IndexOf(bytes, (byte)'\n');
         if (end < 0) throw new InvalidDataException($"{name}: no header line 'count dimension'");
-        string[] fields = Encoding.ASCII.GetString(bytes, 0, end).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string[] fields = Encoding.ASCII.GetString(bytes, 0, end).TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length != 2 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
             || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dimension) || count < 1 || dimension < 1)
             throw new InvalidDataException($"{name}: the header line must be two positive whole numbers 'count dimension'");
-        if ((long)count * dimension > int.MaxValue || count > bytes.Length) throw new InvalidDataException($"{name}: the header's {count} × {dimension} vectors cannot fit in a {bytes.Length}-byte file");
+        // Checked before anything is allocated: a hostile header must not reserve gigabytes.
+        if ((long)count * dimension * bytesPerNumber > bytes.Length - end - 1 || (long)count * dimension > int.MaxValue)
+            throw new InvalidDataException($"{name}: the header's {count} × {dimension} vectors cannot fit in a {bytes.Length}-byte file");
         return (count, dimension, end + 1);
     }
 
     private static KeyedVectors ReadText(byte[] bytes, string name)
     {
-        var (count, dimension, next) = Header(bytes, name);
+        var (count, dimension, next) = Header(bytes, name, bytesPerNumber: 2);
         string text;
         try
         {
@@ -222,7 +225,7 @@ public sealed class KeyedVectors
 
     private static KeyedVectors ReadBinary(byte[] bytes, string name)
     {
-        var (count, dimension, at) = Header(bytes, name);
+        var (count, dimension, at) = Header(bytes, name, bytesPerNumber: sizeof(float));
         var words = new string[count];
         var vectors = new float[count * dimension];
         var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);

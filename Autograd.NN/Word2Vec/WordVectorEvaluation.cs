@@ -68,9 +68,10 @@ public static class WordVectorEvaluation
             }
 
             string[] keys = [.. words.Select(w => candidates[w.ToUpperInvariant()])];
-            var ignore = new HashSet<string>(keys[..3], StringComparer.Ordinal);
+            // As gensim: any spelling of a question word is excluded from the answers.
+            var ignore = new HashSet<string>(words[..3].Select(w => w.ToUpperInvariant()), StringComparer.Ordinal);
             string? predicted = vectors.MostSimilar([keys[1], keys[2]], [keys[0]], 5, restrictTo)
-                .Select(p => p.Word).FirstOrDefault(w => !ignore.Contains(w));
+                .Select(p => p.Word).FirstOrDefault(w => !ignore.Contains(w.ToUpperInvariant()));
             if (predicted is not null && string.Equals(predicted.ToUpperInvariant(), words[3].ToUpperInvariant(), StringComparison.Ordinal)) correct++;
             else incorrect++;
         }
