@@ -12,19 +12,21 @@ if (args.Length > 0 && args[0] == "quick")
     return 0;
 }
 
-// `word2vec --corpus FILE [--threads N] [--eval DIR]` prints words/s and vector quality with gensim's anchor settings.
+// `word2vec --corpus FILE [--threads N] [--seed S] [--eval DIR]` prints words/s and vector quality with gensim's anchor settings.
 if (args.Length > 0 && args[0] == "word2vec")
 {
     string? corpus = null, evaluation = null;
     var workers = Environment.ProcessorCount;
+    var seed = 1;
     for (var i = 1; i < args.Length; i++)
     {
         if (args[i] == "--corpus" && i + 1 < args.Length) corpus = args[++i];
         else if (args[i] == "--eval" && i + 1 < args.Length) evaluation = args[++i];
         else if (args[i] == "--threads" && i + 1 < args.Length && int.TryParse(args[i + 1], out workers) && workers > 0) i++;
+        else if (args[i] == "--seed" && i + 1 < args.Length && int.TryParse(args[i + 1], out seed)) i++;
         else
         {
-            Console.Error.WriteLine($"word2vec: unknown or malformed option '{args[i]}' (usage: word2vec --corpus FILE [--threads N] [--eval DIR])");
+            Console.Error.WriteLine($"word2vec: unknown or malformed option '{args[i]}' (usage: word2vec --corpus FILE [--threads N] [--seed S] [--eval DIR])");
             return 2;
         }
     }
@@ -35,7 +37,7 @@ if (args.Length > 0 && args[0] == "word2vec")
         return 2;
     }
 
-    Word2VecFigures.Run(Console.Out, corpus, workers, evaluation);
+    Word2VecFigures.Run(Console.Out, corpus, workers, evaluation, seed);
     return 0;
 }
 

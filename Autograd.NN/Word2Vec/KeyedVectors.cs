@@ -85,8 +85,11 @@ public sealed class KeyedVectors
         return result;
     }
 
-    /// <summary>The answer to a : b :: c : ? — the word nearest to b − a + c, the three inputs excluded.</summary>
-    public string Analogy(string a, string b, string c, int? restrictTo = null) => MostSimilar([b, c], [a], 1, restrictTo)[0].Word;
+    /// <summary>
+    /// The word nearest to a − b + c, the three inputs excluded: <c>Analogy("king", "man", "woman")</c> is "queen" in good
+    /// vectors (man : king :: woman : ?).
+    /// </summary>
+    public string Analogy(string a, string b, string c, int? restrictTo = null) => MostSimilar([a, c], [b], 1, restrictTo)[0].Word;
 
     private int Require(string word) =>
         _index.TryGetValue(word, out int i) ? i : throw new KeyNotFoundException($"'{word}' is not in the vocabulary");

@@ -87,7 +87,7 @@ public sealed class KeyedVectorsTests
         string[] positive = [.. analogy.GetProperty("positive").EnumerateArray().Select(w => w.GetString()!)];
         string[] negative = [.. analogy.GetProperty("negative").EnumerateArray().Select(w => w.GetString()!)];
         AssertSameNeighbours(vectors.MostSimilar(positive, negative, 3), analogy.GetProperty("result"));
-        Assert.That(vectors.Analogy(negative[0], positive[0], positive[1]), Is.EqualTo(analogy.GetProperty("result")[0][0].GetString()));
+        Assert.That(vectors.Analogy(positive[0], negative[0], positive[1]), Is.EqualTo(analogy.GetProperty("result")[0][0].GetString()));
 
         foreach (JsonElement pair in expected.GetProperty("similarity").EnumerateArray())
             Assert.That(vectors.Similarity(pair[0].GetString()!, pair[1].GetString()!), Is.EqualTo(pair[2].GetDouble()).Within(1e-5));
