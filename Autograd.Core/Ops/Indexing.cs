@@ -74,7 +74,8 @@ public sealed partial class Tensor<T>
         var (outer, n, inner) = Split(_shape, a);
         CheckRange(indices, n, "index_select");
         ReadOnlySpan<T> x = Values;
-        var values = new T[outer * indices.Length * inner];
+        // Every element is copied in below: no need to zero the array first.
+        T[] values = GC.AllocateUninitializedArray<T>(outer * indices.Length * inner);
         for (int o = 0; o < outer; o++)
         {
             ReadOnlySpan<T> slab = x.Slice(o * n * inner, n * inner);

@@ -47,13 +47,7 @@ public sealed partial class Tensor<T>
             {
                 if (GradMode.IsEnabled) return (h.Unsqueeze(1) * g.Unsqueeze(2)).Reshape(n * k, d).IndexAdd(0, rows, size);
                 // Sparse tables keep one factored entry per use, g[i, j]·this[i]; otherwise the uses are added into a dense gradient.
-                if (table.TakesSparseGradient)
-                {
-                    var exampleOfUse = new int[rows.Length];
-                    for (int use = 0; use < rows.Length; use++) exampleOfUse[use] = use / k;
-                    table.TryAddScaledSparseGradient(rows, h, g.Contiguous().AsReadOnlySpan(), exampleOfUse);
-                    return null;
-                }
+                if (table.TryAddScaledSparseGradient(rows, h, g.Contiguous().AsReadOnlySpan(), usesPerVector: k)) return null;
 
                 return new Tensor<T>(TableGradient(g, h.Values, n, k, d), [n * k, d]).IndexAdd(0, rows, size);
             });
@@ -63,12 +57,14 @@ public sealed partial class Tensor<T>
     private static T[] RowsGradient(Tensor<T> g, ReadOnlySpan<T> table, int[] rows, int n, int k, int d)
     {
         ReadOnlySpan<T> gv = g.Contiguous().Values;
-        var result = new T[n * d];
-        for (int i = 0; i < n; i++)
+        // The first use of each row writes it, the others add to it: the array need not be zeroed first.
+        T[] result = k == 0 ? new T[n * d] : GC.AllocateUninitializedArray<T>(n * d);
+        for (int i = 0; i < n && k > 0; i++)
         {
             if (i + 1 < n) RowPrefetch.Rows(table, rows.AsSpan((i + 1) * k, k), d);
             Span<T> target = result.AsSpan(i * d, d);
-            for (int j = 0; j < k; j++) TensorPrimitives.MultiplyAdd(table.Slice(rows[i * k + j] * d, d), gv[i * k + j], target, target);
+            TensorPrimitives.Multiply(table.Slice(rows[i * k] * d, d), gv[i * k], target);
+            for (int j = 1; j < k; j++) TensorPrimitives.MultiplyAdd(table.Slice(rows[i * k + j] * d, d), gv[i * k + j], target, target);
         }
 
         return result;

@@ -119,10 +119,11 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>
-    /// Appends scaled entries: use u of row <c>rows[u]</c> receives <c>scales[u] · vectors[vectorOfUse[u], :]</c>
-    /// (the vectors referred to, the scales copied).
+    /// Appends scaled entries: use u of row <c>rows[u]</c> receives <c>scales[u] · vectors[v, :]</c> with
+    /// v = <c>vectorOfUse[u]</c>, or u / <paramref name="usesPerVector"/> when that is positive (the vectors referred
+    /// to, the scales copied).
     /// </summary>
-    internal void AddScaled(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse)
+    internal void AddScaled(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse, int usesPerVector)
     {
         Reserve(rows.Length);
         Tensor<T> v = vectors.Contiguous();
@@ -131,7 +132,7 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
         for (int use = 0; use < rows.Length; use++)
         {
             _arrays[Count + use] = v.Storage;
-            _offsets[Count + use] = v.Offset + vectorOfUse[use] * Width;
+            _offsets[Count + use] = v.Offset + (usesPerVector > 0 ? use / usesPerVector : vectorOfUse[use]) * Width;
         }
 
         Count += rows.Length;

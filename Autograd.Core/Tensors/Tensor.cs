@@ -168,7 +168,15 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse)
     {
         if (!TakesSparseGradient) return false;
-        _sparseGradient!.AddScaled(rows, vectors, scales, vectorOfUse);
+        _sparseGradient!.AddScaled(rows, vectors, scales, vectorOfUse, 0);
+        return true;
+    }
+
+    /// <summary>Like <see cref="TryAddSparseGradient"/> for fused ops with a fixed number of uses per vector: use u receives scales[u]·vectors[u / usesPerVector].</summary>
+    internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, int usesPerVector)
+    {
+        if (!TakesSparseGradient) return false;
+        _sparseGradient!.AddScaled(rows, vectors, scales, [], usesPerVector);
         return true;
     }
 
