@@ -5,18 +5,8 @@ using Autograd.Tests.Support;
 namespace Autograd.Tests.Cli;
 
 /// <summary>autograd train, summary, predict and eval on data the tests make.</summary>
-public sealed class TrainCommandTests
+public sealed class TrainCommandTests : FileTests
 {
-    private string _directory = "";
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("autograd-train-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
-    private string PathOf(string name) => Path.Combine(_directory, name);
-
     [Test]
     public void TrainsSpiralsSavesThePlotAndTheModelAndPrintsOnlyJson()
     {

@@ -4,18 +4,8 @@ using Autograd.Tests.Support;
 namespace Autograd.Tests.Cli;
 
 /// <summary>autograd word2vec, similar, analogy and evaluate on a corpus the test writes.</summary>
-public sealed class Word2VecCommandTests
+public sealed class Word2VecCommandTests : FileTests
 {
-    private string _directory = "";
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("autograd-word2vec-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
-    private string PathOf(string name) => Path.Combine(_directory, name);
-
     /// <summary>Sentences from two topics (animals, colours), so neighbours are predictable.</summary>
     private string WriteCorpus()
     {

@@ -1,20 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Autograd.NN;
+using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;
 
 /// <summary>The IDX and CSV readers on files the tests write, including broken ones.</summary>
-public sealed class DataTests
+public sealed class DataTests : FileTests
 {
-    private string _directory = "";
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("autograd-data-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     private static byte[] Idx(byte type, int[] dimensions, byte[] data)
     {
         var bytes = new byte[4 + 4 * dimensions.Length + data.Length];
@@ -27,7 +20,7 @@ public sealed class DataTests
 
     private string Write(string name, byte[] bytes, bool gzip = false)
     {
-        string path = Path.Combine(_directory, name + (gzip ? ".gz" : ""));
+        string path = Path.Combine(WorkDirectory, name + (gzip ? ".gz" : ""));
         if (!gzip)
         {
             File.WriteAllBytes(path, bytes);
@@ -50,7 +43,7 @@ public sealed class DataTests
         Write("train-labels-idx1-ubyte", Idx(8, [3], [7, 0, 9]), gzip);
         Write("t10k-images-idx3-ubyte", Idx(8, [1, 2, 2], Pixels(4)), gzip);
         Write("t10k-labels-idx1-ubyte", Idx(8, [1], [3]), gzip);
-        var (train, test) = IdxReader.LoadMnistLayout(_directory);
+        var (train, test) = IdxReader.LoadMnistLayout(WorkDirectory);
         Assert.That(train.Count, Is.EqualTo(3));
         Assert.That(train.FeatureCount, Is.EqualTo(4));
         Assert.That(train.Labels, Is.EqualTo(new[] { 7, 0, 9 }));

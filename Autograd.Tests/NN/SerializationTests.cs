@@ -1,19 +1,12 @@
 using System.Text.Json;
 using Autograd.NN;
+using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;
 
 /// <summary>safetensors files: round trips, a file written by Python, and hostile files.</summary>
-public sealed class SerializationTests
+public sealed class SerializationTests : FileTests
 {
-    private string _directory = "";
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("autograd-model-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     private static Sequential<float> Model() => new(
         new Linear<float>(4, 8, seed: 1), new ReLU<float>(), new Dropout<float>(0.2),
         new Linear<float>(8, 3, seed: 2, bias: false), new LeakyReLU<float>(0.05), new Linear<float>(3, 2, seed: 3), new Softmax<float>(1));
@@ -23,7 +16,7 @@ public sealed class SerializationTests
     {
         Sequential<float> model = Model();
         model.Eval();
-        string path = Path.Combine(_directory, "model.safetensors");
+        string path = PathOf("model.safetensors");
         ModelFile.Save(model, path, new Dictionary<string, string> { ["classes"] = "a,b" });
 
         Sequential<float> loaded = ModelFile.Load(path, out var metadata);
@@ -120,7 +113,7 @@ public sealed class SerializationTests
     [Test]
     public void AModelFileMustMatchItsArchitecture()
     {
-        string path = Path.Combine(_directory, "weights.safetensors");
+        string path = PathOf("weights.safetensors");
         SafeTensors.Save(path, [KeyValuePair.Create("0.weight", Tensor.Zeros<float>(2, 2))],
             new Dictionary<string, string> { [ModelFile.ArchitectureKey] = "[{\"type\":\"Linear\",\"in\":3,\"out\":2,\"bias\":false}]" });
         var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path, out _));

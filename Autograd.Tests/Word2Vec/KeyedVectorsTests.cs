@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Autograd.NN.Word2Vec;
+using Autograd.Tests.Support;
 
 namespace Autograd.Tests.Word2Vec;
 
@@ -10,16 +11,8 @@ namespace Autograd.Tests.Word2Vec;
 /// Word vectors against gensim: files gensim wrote (Reference/, made by make_gensim_vectors.py), gensim's queries and
 /// evaluations on them, files we write read back by gensim, round trips, and malformed or corrupted files.
 /// </summary>
-public sealed class KeyedVectorsTests
+public sealed class KeyedVectorsTests : FileTests
 {
-    private string _directory = "";
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("autograd-keyed-vectors-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     /// <summary>The fixtures live beside this source file (the csproj copies only Autograd.Tests/Reference).</summary>
     private static string Reference(string file, [CallerFilePath] string source = "") =>
         Path.Combine(Path.GetDirectoryName(source)!, "Reference", file);
@@ -132,7 +125,7 @@ public sealed class KeyedVectorsTests
     public void SavedFilesLoadBackIdentically()
     {
         KeyedVectors vectors = Sample();
-        string text = Path.Combine(_directory, "v.txt"), binary = Path.Combine(_directory, "v.bin");
+        string text = PathOf("v.txt"), binary = PathOf("v.bin");
         vectors.SaveText(text);
         vectors.SaveBinary(binary);
         foreach (KeyedVectors loaded in new[] { KeyedVectors.Load(text), KeyedVectors.Load(text, binary: false), KeyedVectors.Load(binary), KeyedVectors.Load(binary, binary: true) })
@@ -142,7 +135,7 @@ public sealed class KeyedVectorsTests
             Assert.That(Bits(Flatten(loaded)), Is.EqualTo(Bits(Flatten(vectors))), "bit-identical, negative zero and subnormals included");
         }
 
-        Assert.That(Directory.GetFiles(_directory), Has.Length.EqualTo(2), "no temporary files left behind");
+        Assert.That(Directory.GetFiles(WorkDirectory), Has.Length.EqualTo(2), "no temporary files left behind");
     }
 
     private static (int ExitCode, string Out, string Error) Python(params string[] arguments)
@@ -167,7 +160,7 @@ public sealed class KeyedVectorsTests
     {
         if (!File.Exists("/usr/bin/python3") || Python("-c", "import gensim").ExitCode != 0) Assert.Ignore("needs /usr/bin/python3 with gensim");
         KeyedVectors vectors = Sample();
-        string text = Path.Combine(_directory, "v.txt"), binary = Path.Combine(_directory, "v.bin");
+        string text = PathOf("v.txt"), binary = PathOf("v.bin");
         vectors.SaveText(text);
         vectors.SaveBinary(binary);
 
@@ -214,7 +207,7 @@ public sealed class KeyedVectorsTests
     [TestCaseSource(nameof(MalformedFiles))]
     public void MalformedFilesAreRejectedWithTheReason(byte[] bytes, bool? binary, string expected)
     {
-        string path = Path.Combine(_directory, "bad");
+        string path = PathOf("bad");
         File.WriteAllBytes(path, bytes);
         var error = Assert.Throws<InvalidDataException>(() => _ = binary is null ? KeyedVectors.Load(path) : KeyedVectors.Load(path, binary.Value));
         Assert.That(error!.Message, Does.Contain(expected).And.StartWith(path));
@@ -223,7 +216,7 @@ public sealed class KeyedVectorsTests
     [Test]
     public void WindowsLineEndingsLoadAsGensimLoadsThem()
     {
-        string path = Path.Combine(_directory, "crlf.txt");
+        string path = PathOf("crlf.txt");
         File.WriteAllText(path, "2 2\r\nking 1 2\r\nqueen 3 4\r\n");
         KeyedVectors loaded = KeyedVectors.Load(path);
         Assert.That(loaded.Words, Is.EqualTo(new[] { "king", "queen" }));
@@ -235,7 +228,7 @@ public sealed class KeyedVectorsTests
     {
         // gensim compares upper-cased words: "paris" may not answer a question that asks about "Paris".
         var vectors = new KeyedVectors(["Paris", "France", "Rome", "Italy", "paris"], [1, 0, 0, 1, 1, 0.1f, -0.2f, 1, 0.05f, 1.2f], 2);
-        string path = Path.Combine(_directory, "case.txt");
+        string path = PathOf("case.txt");
         File.WriteAllLines(path, [": capitals", "Paris France Rome Italy"]);
         AnalogyResult result = WordVectorEvaluation.Analogies(vectors, path);
         Assert.That((result.Total.Correct, result.Total.Incorrect), Is.EqualTo((1, 0)));
@@ -244,7 +237,7 @@ public sealed class KeyedVectorsTests
     [Test]
     public void RandomCorruptionsOnlyEverThrowInvalidData()
     {
-        string path = Path.Combine(_directory, "valid.bin");
+        string path = PathOf("valid.bin");
         Sample().SaveBinary(path);
         byte[] valid = File.ReadAllBytes(path);
         var random = new Random(17);
