@@ -95,7 +95,7 @@ internal static class Word2VecCommands
                     ["vocab"] = trained.Vocabulary.Count,
                     ["words"] = run.Words,
                     ["examples"] = run.Examples,
-                    ["loss"] = Math.Round(run.FinalLoss, 6),
+                    ["loss"] = double.IsFinite(run.FinalLoss) ? Math.Round(run.FinalLoss, 6) : null!,
                     ["seconds"] = Math.Round(run.Seconds, 3),
                 }));
                 return 0;
@@ -123,7 +123,7 @@ internal static class Word2VecCommands
         {
             KeyedVectors loaded = Load(parsed.GetRequiredValue(vectors));
             string w = parsed.GetRequiredValue(word);
-            Print(terminal, Query(() => loaded.MostSimilar(w, parsed.GetValue(top))), parsed.GetValue(json));
+            Print(terminal, Query(() => loaded.MostSimilar(w, Top(parsed.GetValue(top)))), parsed.GetValue(json));
             return 0;
         });
         return command;
@@ -143,7 +143,7 @@ internal static class Word2VecCommands
         {
             KeyedVectors loaded = Load(parsed.GetRequiredValue(vectors));
             string[] words = [parsed.GetRequiredValue(a), parsed.GetRequiredValue(b), parsed.GetRequiredValue(c)];
-            Print(terminal, Query(() => loaded.MostSimilar([words[0], words[2]], [words[1]], parsed.GetValue(top))), parsed.GetValue(json));
+            Print(terminal, Query(() => loaded.MostSimilar([words[0], words[2]], [words[1]], Top(parsed.GetValue(top)))), parsed.GetValue(json));
             return 0;
         });
         return command;
@@ -202,6 +202,8 @@ internal static class Word2VecCommands
         });
         return command;
     }
+
+    private static int Top(int count) => count >= 1 ? count : throw new CliException($"--top must be at least 1, not {count}");
 
     private static Argument<string> VectorsArgument() => new("VECTORS") { Description = "A word2vec file, text or binary (detected)." };
 
@@ -267,7 +269,7 @@ internal sealed class Word2VecProgressBar(Terminal terminal) : IProgress<Word2Ve
         double remaining = value.WordsPerSecond > 0 ? (value.TotalWords - value.Words) / value.WordsPerSecond : 0;
         int filled = (int)Math.Round(fraction * Width);
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch} {new string('█', filled)}{new string('·', Width - filled)} {fraction,4:P0}  {value.WordsPerSecond,9:N0} words/s  loss {value.Loss:0.0000}  alpha {value.Alpha:0.00000}  ETA {TimeSpan.FromSeconds(remaining):m\\:ss}");
+            $"epoch {value.Epoch} {new string('█', filled)}{new string('·', Width - filled)} {fraction,4:P0}  {value.WordsPerSecond,9:N0} words/s  loss {(double.IsFinite(value.Loss) ? value.Loss.ToString("0.0000", CultureInfo.InvariantCulture) : "-")}  alpha {value.Alpha:0.00000}  ETA {TimeSpan.FromSeconds(remaining):m\\:ss}");
         if (terminal.ErrorIsInteractive)
         {
             terminal.Error.Write("\r" + line + (value.Words >= value.TotalWords ? "\n" : ""));

@@ -70,6 +70,8 @@ internal sealed class Word2VecTrainer
             cancellation.ThrowIfCancellationRequested();
             reporter.Report(force: true);
             double loss = workers.Sum(w => w.LossSum), examples = workers.Sum(w => w.ExampleCount);
+            if (examples == 0)
+                throw new InvalidDataException("word2vec: the corpus gives no training examples: no sentence has two words of the vocabulary within a window (lower --min-count or use a larger corpus)");
             finalLoss = examples > 0 ? loss / examples : double.NaN;
         }
 
@@ -206,8 +208,9 @@ internal sealed class Word2VecTrainer
             {
                 // The run was cancelled; the caller reports it.
             }
-            catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Reported on the training thread, which stops the run; a worker must not take the process down.
                 Failure = e;
             }
         }

@@ -86,5 +86,6 @@ public sealed class Word2VecCommandTests : FileTests
         CliResult unknown = CliRunner.Run("similar", PathOf("tiny.txt"), "zebra");
         Assert.That(unknown.ExitCode, Is.EqualTo(2));
         Assert.That(unknown.Error, Does.Contain("'zebra' is not in the vocabulary"));
+        Assert.That(CliRunner.Run("similar", PathOf("tiny.txt"), "cat", "--top", "0").Error, Does.Contain("--top must be at least 1"));
     }
 }

@@ -132,6 +132,8 @@ public sealed class Word2VecTrainingTests
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("min-alpha"));
         Assert.That(() => Word2VecModel.Train([["a", "b"]], Small with { MinCount = 5 }),
             Throws.TypeOf<InvalidDataException>().With.Message.Contains("no word occurs at least 5 times"));
+        Assert.That(() => Word2VecModel.Train([["a"], ["b", "rare"], ["a"]], Small with { MinCount = 2 }),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("no training examples"), "one-word sentences give no pairs");
     }
 
     /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
