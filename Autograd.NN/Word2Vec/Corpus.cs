@@ -42,13 +42,60 @@ public abstract partial class Corpus : IEnumerable<string[]>
 
     private sealed class TextCorpus(string path) : Corpus
     {
+        private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
         public override IEnumerator<string[]> GetEnumerator()
         {
             if (!File.Exists(path)) throw new FileNotFoundException($"corpus: no file '{path}'", path);
-            foreach (string line in File.ReadLines(path))
+            foreach (string line in Lines())
             {
                 string[] tokens = Tokens(line);
                 if (tokens.Length > 0) yield return tokens;
+            }
+        }
+
+        /// <summary>
+        /// The file's lines, decoded as strict UTF-8 one line at a time, so a file in another encoding is an error
+        /// that names the line rather than silently altered words.
+        /// </summary>
+        private IEnumerable<string> Lines()
+        {
+            using FileStream stream = File.OpenRead(path);
+            var buffer = new byte[1 << 16];
+            using var pending = new MemoryStream();
+            long number = 0;
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                int start = 0;
+                for (int i = 0; i < read; i++)
+                {
+                    if (buffer[i] != (byte)'\n') continue;
+                    pending.Write(buffer, start, i - start);
+                    yield return Decode(pending, ++number);
+                    start = i + 1;
+                }
+
+                pending.Write(buffer, start, read - start);
+            }
+
+            if (pending.Length > 0) yield return Decode(pending, ++number);
+        }
+
+        private string Decode(MemoryStream line, long number)
+        {
+            try
+            {
+                string text = StrictUtf8.GetString(line.GetBuffer(), 0, (int)line.Length);
+                return number == 1 ? text.TrimStart('\uFEFF') : text;
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new InvalidDataException($"corpus: {path}: line {number} is not valid UTF-8 (convert the file, e.g. with iconv)", e);
+            }
+            finally
+            {
+                line.SetLength(0);
             }
         }
     }

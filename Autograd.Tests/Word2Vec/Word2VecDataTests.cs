@@ -186,6 +186,18 @@ public sealed class Word2VecDataTests
             File.Delete(path);
         }
 
+        string latin1 = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(latin1, [.. "good line\nsecond line\nthe caf"u8, 0xE9, .. " closed\n"u8]);
+            Assert.That(() => Corpus.FromTextFile(latin1).ToArray(),
+                Throws.TypeOf<InvalidDataException>().With.Message.Contains("line 3 is not valid UTF-8"));
+        }
+        finally
+        {
+            File.Delete(latin1);
+        }
+
         string missing = Path.Combine(Path.GetTempPath(), "no-such-corpus.txt");
         Assert.That(() => Corpus.FromTextFile(missing).ToArray(), Throws.TypeOf<FileNotFoundException>().With.Message.Contains(missing));
     }
