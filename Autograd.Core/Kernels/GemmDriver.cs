@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Autograd.Kernels;
 
@@ -133,7 +135,11 @@ internal static unsafe class GemmDriver
         for (int jr = 0; jr < nc; jr += nr, destination += nr * kc)
         {
             int columns = Math.Min(nr, nc - jr);
-            if (transposed)
+            if (transposed && typeof(T) == typeof(float) && nr == 16 && columns == 16 && Avx.IsSupported)
+            {
+                PackTransposedSliver((float*)(b + jr * ldb), ldb, kc, (float*)destination);
+            }
+            else if (transposed)
             {
                 // op(B)[p, j] = B[j, p]: read each of the sliver's rows of B contiguously, store it as a column.
                 for (int j = 0; j < nr; j++)
@@ -157,6 +163,52 @@ internal static unsafe class GemmDriver
                     CopyPadded(source, destination + p * nr, columns, nr);
             }
         }
+    }
+
+    /// <summary>
+    /// Packs a full 16-column sliver of a transposed float32 B: destination[p·16 + j] = b[j·ldb + p]. Eight steps of p
+    /// at a time, each 8×8 block is transposed in registers, so both reads and writes are whole vectors.
+    /// </summary>
+    private static void PackTransposedSliver(float* b, nint ldb, int kc, float* destination)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int half = 0; half < 2; half++)
+            {
+                float* rows = b + half * 8 * ldb + p;
+                Transpose8(
+                    Avx.LoadVector256(rows), Avx.LoadVector256(rows + ldb), Avx.LoadVector256(rows + 2 * ldb), Avx.LoadVector256(rows + 3 * ldb),
+                    Avx.LoadVector256(rows + 4 * ldb), Avx.LoadVector256(rows + 5 * ldb), Avx.LoadVector256(rows + 6 * ldb), Avx.LoadVector256(rows + 7 * ldb),
+                    destination + p * 16 + half * 8);
+            }
+        }
+
+        for (; p < kc; p++)
+            for (int j = 0; j < 16; j++) destination[p * 16 + j] = b[j * ldb + p];
+    }
+
+    /// <summary>Writes the transpose of the 8×8 block with rows r0 … r7 as eight rows 16 values apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* destination)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(s0, s4, 0x20).Store(destination);
+        Avx.Permute2x128(s1, s5, 0x20).Store(destination + 16);
+        Avx.Permute2x128(s2, s6, 0x20).Store(destination + 32);
+        Avx.Permute2x128(s3, s7, 0x20).Store(destination + 48);
+        Avx.Permute2x128(s0, s4, 0x31).Store(destination + 64);
+        Avx.Permute2x128(s1, s5, 0x31).Store(destination + 80);
+        Avx.Permute2x128(s2, s6, 0x31).Store(destination + 96);
+        Avx.Permute2x128(s3, s7, 0x31).Store(destination + 112);
     }
 
     /// <summary>Copies <paramref name="count"/> values and zeroes the rest of a <paramref name="width"/>-wide run.</summary>
