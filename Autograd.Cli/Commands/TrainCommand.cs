@@ -67,6 +67,13 @@ internal static class TrainCommand
             int? patienceValue = parsed.GetValue(patience);
             if (patienceValue is not null && split == 0) throw new CliException("--patience watches the validation loss: add --validation-split, e.g. 0.1");
 
+            // Output folders are checked before training, so a long run is not lost to a typo in a path.
+            foreach (string? path in new[] { parsed.GetValue(save), parsed.GetValue(curve) })
+            {
+                string? folder = path is null ? null : Path.GetDirectoryName(Path.GetFullPath(path));
+                if (folder is not null && !Directory.Exists(folder)) throw new CliException($"no directory '{folder}' to write '{path}' in");
+            }
+
             bool asJson = parsed.GetValue(json);
             if (!asJson) terminal.Out.WriteLine($"{source.Name}: {source.Train.Count:N0} training and {source.Test.Count:N0} test samples; model {layerText} ({model.ParameterCount():N0} parameters)");
             var trainer = new Trainer<float>(model).Compile(chosen, lossKind, MetricKind.Accuracy);

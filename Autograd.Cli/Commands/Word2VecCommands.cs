@@ -68,6 +68,11 @@ internal static class Word2VecCommands
                 throw new CliException(e.Message.Split(" (Parameter")[0]);
             }
 
+            // Checked before training, so a long run is not lost to a typo in the output path.
+            string path = parsed.GetRequiredValue(output);
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null && !Directory.Exists(folder)) throw new CliException($"--out: no directory '{folder}' to write '{path}' in");
+
             string source = parsed.GetRequiredValue(corpus);
             Corpus sentences = Directory.Exists(source) ? Corpus.FromBrownDirectory(source)
                 : File.Exists(source) ? Corpus.FromTextFile(source)
@@ -83,7 +88,6 @@ internal static class Word2VecCommands
                 throw new CliException(e.Message);
             }
 
-            string path = parsed.GetRequiredValue(output);
             Save(trained.Vectors, path, parsed.GetValue(binary));
             terminal.Error.WriteLine($"wrote {path}");
             Word2VecRunSummary run = trained.Summary;

@@ -75,6 +75,7 @@ public sealed class TrainCommandTests : FileTests
     [TestCase(new[] { "train", "--data", "spirals", "--loss", "bce" }, "needs two classes")]
     [TestCase(new[] { "train", "--data", "mnist", "--data-dir", "/nonexistent" }, "--data-dir")]
     [TestCase(new[] { "summary", "/nonexistent/model.safetensors" }, "error:")]
+    [TestCase(new[] { "train", "--data", "xor", "--save", "/nonexistent/model.safetensors" }, "no directory '/nonexistent'")]
     public void MistakesAreOneClearLine(string[] args, string expected)
     {
         CliResult result = CliRunner.Run(args);

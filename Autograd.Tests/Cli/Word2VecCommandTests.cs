@@ -74,6 +74,10 @@ public sealed class Word2VecCommandTests : FileTests
         CliResult badModel = CliRunner.Run("word2vec", "--corpus", WriteCorpus(), "--model", "glove");
         Assert.That(badModel.Error, Does.Contain("unknown model 'glove'"));
 
+        CliResult badOutput = CliRunner.Run("word2vec", "--corpus", WriteCorpus(), "--out", PathOf("missing/vectors.txt"));
+        Assert.That(badOutput.Error, Does.Contain("--out: no directory"), "checked before training starts");
+        Assert.That(badOutput.Error, Does.Not.Contain("epoch"));
+
         CliResult badSize = CliRunner.Run("word2vec", "--corpus", WriteCorpus(), "--size", "0");
         Assert.That(badSize.Error, Does.Contain("dimension must be at least 1"));
 
