@@ -22,6 +22,17 @@ public static class Sampling
     public static int EffectiveWindow(int window, ref FastRandom random) => 1 + random.NextInt(window);
 
     /// <summary>
+    /// The positions around <paramref name="center"/> in a sentence of <paramref name="length"/> words that serve as
+    /// its context: within the <see cref="EffectiveWindow"/> drawn for this center, clipped to the sentence (the center
+    /// itself lies inside the range and is not a context word).
+    /// </summary>
+    public static (int From, int To) ContextRange(int center, int length, int window, ref FastRandom random)
+    {
+        int b = EffectiveWindow(window, ref random);
+        return (Math.Max(0, center - b), Math.Min(length - 1, center + b));
+    }
+
+    /// <summary>
     /// The (center, context) position pairs of a sentence of <paramref name="length"/> words with word2vec's
     /// dynamic window (<see cref="EffectiveWindow"/> drawn once per center), appended to <paramref name="pairs"/>.
     /// </summary>
@@ -30,8 +41,8 @@ public static class Sampling
         ArgumentNullException.ThrowIfNull(pairs);
         for (int center = 0; center < length; center++)
         {
-            int b = EffectiveWindow(window, ref random);
-            for (int context = Math.Max(0, center - b); context <= Math.Min(length - 1, center + b); context++)
+            var (from, to) = ContextRange(center, length, window, ref random);
+            for (int context = from; context <= to; context++)
                 if (context != center) pairs.Add((center, context));
         }
     }

@@ -232,8 +232,7 @@ internal sealed class Word2VecTrainer
 
                 for (int center = 0; center < _kept.Count; center++)
                 {
-                    int b = Sampling.EffectiveWindow(_options.Window, ref _random);
-                    int from = Math.Max(0, center - b), to = Math.Min(_kept.Count - 1, center + b);
+                    var (from, to) = Sampling.ContextRange(center, _kept.Count, _options.Window, ref _random);
                     if (_options.Architecture == Word2VecArchitecture.SkipGram)
                     {
                         for (int context = from; context <= to; context++)
