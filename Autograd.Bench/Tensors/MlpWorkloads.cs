@@ -4,7 +4,8 @@ namespace Autograd.Bench.Tensors;
 
 /// <summary>
 /// One SGD training step of the anchor's 784-500-400-10 ReLU MLP with softmax cross-entropy, written with raw
-/// engine ops (the same work as <c>torch_anchor.py</c>'s <c>mlp step</c>): forward, backward, update, zero.
+/// engine ops (the same work as <c>torch_anchor.py</c>'s <c>mlp step</c>): forward, backward, update, zero, inside a
+/// <see cref="TensorScope"/> so that steps after the first allocate nothing large.
 /// </summary>
 public sealed class MlpTrainingStep
 {
@@ -40,6 +41,8 @@ public sealed class MlpTrainingStep
     /// <summary>Runs one step with learning rate <paramref name="learningRate"/> and returns the loss before it.</summary>
     public float Step(float learningRate = 0.01f)
     {
+        // The step's activations and gradients recycle the previous step's arrays.
+        using var scope = new TensorScope();
         Tensor<float> h = _inputs;
         for (int l = 0; l < _weights.Length; l++)
         {

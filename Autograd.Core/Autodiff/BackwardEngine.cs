@@ -66,7 +66,7 @@ internal static class BackwardEngine
                     if (!pending.Remove(node, out Tensor<T>? grad)) continue;
                     grad = node.ApplyHooks(grad);
                     if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
-                    if (wanted is null && node.RetainsGrad) node.Grad = node.Grad is null ? grad : node.Grad + grad;
+                    if (wanted is null && node.RetainsGrad) node.AccumulateGrad(grad, createGraph);
 
                     Tensor<T>?[] inputGrads;
                     if (GradMode.DetectAnomaly)
@@ -102,7 +102,7 @@ internal static class BackwardEngine
                     }
                     else if (leaf.RequiresGrad)
                     {
-                        leaf.Grad = leaf.Grad is null ? grad : leaf.Grad + grad;
+                        leaf.AccumulateGrad(grad, createGraph);
                     }
                 }
             }

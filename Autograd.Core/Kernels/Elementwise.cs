@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Autograd.Memory;
 using Autograd.Tensors;
 
 namespace Autograd.Kernels;
@@ -27,21 +28,22 @@ internal delegate void SpanMap<T>(ReadOnlySpan<T> source, Span<T> destination);
 internal static class Elementwise
 {
     /// <summary>op(a, b) over the broadcast <paramref name="shape"/>, row by row along the last axis.</summary>
-    public static T[] Binary<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
+    public static TensorStorage<T> Binary<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IBinaryOperator<T>
     {
         int size = ShapeMath.Size(shape);
         // Every element is written below: skip zeroing what is about to be overwritten.
-        T[] destination = GC.AllocateUninitializedArray<T>(size);
-        if (size == 0) return destination;
+        TensorStorage<T> result = TensorStorage<T>.Allocate(size, zeroed: false);
+        T[] destination = result.Array!;
+        if (size == 0) return result;
 
         if (a.IsContiguous && b.IsContiguous)
         {
             ReadOnlySpan<T> x = a.Storage.AsSpan(a.Offset, a.Size), y = b.Storage.AsSpan(b.Offset, b.Size);
-            if (a.Size == size && b.Size == size) { TOp.Invoke(x, y, destination); return destination; }
-            if (a.Size == size && b.Size == 1) { TOp.Invoke(x, y[0], destination); return destination; }
-            if (a.Size == 1 && b.Size == size) { TOp.Invoke(x[0], y, destination); return destination; }
+            if (a.Size == size && b.Size == size) { TOp.Invoke(x, y, destination); return result; }
+            if (a.Size == size && b.Size == 1) { TOp.Invoke(x, y[0], destination); return result; }
+            if (a.Size == 1 && b.Size == size) { TOp.Invoke(x[0], y, destination); return result; }
         }
 
         int rank = shape.Length;
@@ -71,13 +73,14 @@ internal static class Elementwise
             }
         }
 
-        return destination;
+        return result;
     }
 
     /// <summary>map(x) over every element, in row-major order.</summary>
-    public static T[] Unary<T>(Tensor<T> x, SpanMap<T> map) where T : unmanaged, IFloatingPointIeee754<T>
+    public static TensorStorage<T> Unary<T>(Tensor<T> x, SpanMap<T> map) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] destination = GC.AllocateUninitializedArray<T>(x.Size);
+        TensorStorage<T> result = TensorStorage<T>.Allocate(x.Size, zeroed: false);
+        T[] destination = result.Array!;
         if (x.IsContiguous) map(x.Storage.AsSpan(x.Offset, x.Size), destination);
         else
         {
@@ -85,16 +88,25 @@ internal static class Elementwise
             map(destination, destination);
         }
 
-        return destination;
+        return result;
     }
 
     /// <summary>f(x) element by element, for operations with no span form.</summary>
-    public static T[] Map<T>(Tensor<T> x, Func<T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
+    public static TensorStorage<T> Map<T>(Tensor<T> x, Func<T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] destination = GC.AllocateUninitializedArray<T>(x.Size);
+        TensorStorage<T> result = TensorStorage<T>.Allocate(x.Size, zeroed: false);
+        T[] destination = result.Array!;
         Strided.Copy(x, destination);
         for (int i = 0; i < destination.Length; i++) destination[i] = f(destination[i]);
-        return destination;
+        return result;
+    }
+
+    /// <summary>destination += source, in place, for two tensors of one shape (destination contiguous).</summary>
+    public static void AddInto<T>(Tensor<T> destination, Tensor<T> source) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> target = destination.WritableSpan;
+        if (source.IsContiguous) TensorPrimitives.Add(target, source.Storage.AsSpan(source.Offset, source.Size), target);
+        else StridedWrite.Into(source, destination, add: true);
     }
 }
 

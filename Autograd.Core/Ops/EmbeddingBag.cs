@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Autograd.Kernels;
+using Autograd.Memory;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -50,7 +51,8 @@ public sealed partial class Tensor<T>
 
         Tensor<T> table = Contiguous();
         ReadOnlySpan<T> tv = table.Values;
-        var values = new T[bags * d];
+        var storage = TensorStorage<T>.Allocate(bags * d, zeroed: true);
+        T[] values = storage.Array!;
         for (int u = 0; u < indices.Length; u++)
         {
             if (u + 4 < indices.Length) RowPrefetch.Rows(tv, indices.AsSpan(u + 4, 1), d);
@@ -59,7 +61,7 @@ public sealed partial class Tensor<T>
         }
 
         Tensor<T> self = this;
-        return RecordEach(new Tensor<T>(values, [bags, d]), "embedding_bag", [this], g =>
+        return RecordEach(new Tensor<T>(storage, [bags, d]), "embedding_bag", [this], g =>
         {
             if (!GradMode.IsEnabled && self.TryAddScaledSparseGradient(indices, g, weights, bagOfUse)) return null;
             return (g.IndexSelect(0, bagOfUse) * new Tensor<T>(weights, [indices.Length, 1])).IndexAdd(0, indices, size);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Autograd.Kernels;
+using Autograd.Memory;
 
 namespace Autograd;
 
@@ -119,7 +120,8 @@ public sealed partial class Tensor<T>
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Tensors.ShapeMath.Broadcast(Tensors.ShapeMath.Broadcast(mask._shape, a._shape, "where"), b._shape, "where");
-        T[] chosen = mask.BroadcastTo(shape), values = a.BroadcastTo(shape), others = b.BroadcastTo(shape);
+        TensorStorage<T> chosenStorage = mask.BroadcastTo(shape), valuesStorage = a.BroadcastTo(shape);
+        T[] chosen = chosenStorage.Array!, values = valuesStorage.Array!, others = b.BroadcastTo(shape).Array!;
         for (int i = 0; i < values.Length; i++)
         {
             bool pick = !T.IsZero(chosen[i]);
@@ -127,8 +129,8 @@ public sealed partial class Tensor<T>
             if (!pick) values[i] = others[i];
         }
 
-        var m = new Tensor<T>(chosen, shape);
-        return Record(new Tensor<T>(values, shape), "where", [mask, a, b], g => [null, g * m, g * (One - m)]);
+        var m = new Tensor<T>(chosenStorage, shape);
+        return Record(new Tensor<T>(valuesStorage, shape), "where", [mask, a, b], g => [null, g * m, g * (One - m)]);
     }
 
     /// <summary>1 where a &gt; b, else 0, broadcasting. A mask: it takes no part in gradients.</summary>
@@ -143,11 +145,11 @@ public sealed partial class Tensor<T>
     private Tensor<T> Map(SpanMap<T> map) => new(Elementwise.Unary(this, map), _shape);
 
     /// <summary>The elements as they appear broadcast to <paramref name="shape"/>, in a new row-major array.</summary>
-    private T[] BroadcastTo(int[] shape)
+    private TensorStorage<T> BroadcastTo(int[] shape)
     {
-        var view = new Tensor<T>(Storage, Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
-        var values = new T[view.Size];
-        Strided.Copy(view, values);
+        var view = new Tensor<T>(Buffer, Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
+        var values = TensorStorage<T>.Allocate(view.Size, zeroed: false);
+        Strided.Copy(view, values.Array);
         return values;
     }
 }

@@ -1,3 +1,4 @@
+using Autograd.Memory;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -49,7 +50,8 @@ public sealed partial class Tensor<T>
         var (outer, m, inner) = CheckIndex(a, index, indexShape, targetShape, "scatter_add");
         int n = targetShape[a];
         ReadOnlySpan<T> source = Values;
-        var values = new T[ShapeMath.Size(targetShape)];
+        var storage = TensorStorage<T>.Allocate(ShapeMath.Size(targetShape), zeroed: true);
+        T[] values = storage.Array!;
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < m; j++)
                 for (int i = 0; i < inner; i++)
@@ -58,7 +60,7 @@ public sealed partial class Tensor<T>
                     values[(o * n + index[at]) * inner + i] += source[at];
                 }
 
-        return Record(new Tensor<T>(values, (int[])targetShape.Clone()), "scatter_add", [this], g => [g.Gather(a, index, indexShape)]);
+        return Record(new Tensor<T>(storage, (int[])targetShape.Clone()), "scatter_add", [this], g => [g.Gather(a, index, indexShape)]);
     }
 
     /// <summary>
@@ -75,7 +77,8 @@ public sealed partial class Tensor<T>
         CheckRange(indices, n, "index_select");
         ReadOnlySpan<T> x = Values;
         // Every element is copied in below: no need to zero the array first.
-        T[] values = GC.AllocateUninitializedArray<T>(outer * indices.Length * inner);
+        var storage = TensorStorage<T>.Allocate(outer * indices.Length * inner, zeroed: false);
+        T[] values = storage.Array!;
         for (int o = 0; o < outer; o++)
         {
             ReadOnlySpan<T> slab = x.Slice(o * n * inner, n * inner);
@@ -91,7 +94,7 @@ public sealed partial class Tensor<T>
         shape[a] = indices.Length;
         Tensor<T> table = this;
         // An embedding table with sparse gradients keeps only the looked-up rows (see RequireSparseGrad).
-        return Record(new Tensor<T>(values, shape), "index_select", [this],
+        return Record(new Tensor<T>(storage, shape), "index_select", [this],
             g => a == 0 && table.TryAddSparseGradient(indices, g) ? [null] : [g.IndexAdd(a, indices, n)]);
     }
 
@@ -109,7 +112,8 @@ public sealed partial class Tensor<T>
         CheckRange(indices, size, "index_add");
         var (outer, m, inner) = Split(_shape, a);
         ReadOnlySpan<T> source = Values;
-        var values = new T[outer * size * inner];
+        var storage = TensorStorage<T>.Allocate(outer * size * inner, zeroed: true);
+        T[] values = storage.Array!;
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < m; j++)
             {
@@ -119,7 +123,7 @@ public sealed partial class Tensor<T>
 
         int[] shape = (int[])_shape.Clone();
         shape[a] = size;
-        return Record(new Tensor<T>(values, shape), "index_add", [this], g => [g.IndexSelect(a, indices)]);
+        return Record(new Tensor<T>(storage, shape), "index_add", [this], g => [g.IndexSelect(a, indices)]);
     }
 
     private static (int Outer, int M, int Inner) CheckIndex(int axis, int[] index, int[] indexShape, int[] shape, string op)

@@ -1,4 +1,5 @@
 using Autograd.Kernels;
+using Autograd.Memory;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -69,11 +70,11 @@ public sealed partial class Tensor<T>
     {
         int m = a._shape[0], k = a._shape[1], n = b._shape[1];
         // The product overwrites every element of C (k = 0 needs the zeros).
-        T[] c = k == 0 ? new T[m * n] : GC.AllocateUninitializedArray<T>(m * n);
+        var c = TensorStorage<T>.Allocate(m * n, zeroed: k == 0);
         if (m == 0 || n == 0 || k == 0) return new Tensor<T>(c, [m, n]);
         var left = Operand.Of(a);
         var right = Operand.Of(b);
-        MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c, n);
+        MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.Array, n);
         return new Tensor<T>(c, [m, n]);
     }
 
@@ -83,21 +84,22 @@ public sealed partial class Tensor<T>
         // A stack of matrices times one matrix is one tall product when the stack is contiguous.
         if (b.Rank == 2 && a.IsContiguous)
         {
-            Tensor<T> tall = Multiply2D(new Tensor<T>(a.Storage, a.Offset, [a.Size / k, k], [k, 1]), b);
-            return new Tensor<T>(tall.Storage, [.. a._shape[..^1], n]);
+            Tensor<T> tall = Multiply2D(new Tensor<T>(a.Buffer, a.Offset, [a.Size / k, k], [k, 1]), b);
+            return new Tensor<T>(tall.Buffer, [.. a._shape[..^1], n]);
         }
 
         int[] batch = ShapeMath.Broadcast(a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2), "matmul");
         int count = ShapeMath.Size(batch);
         int[] sa = ShapeMath.BroadcastStrides(a._shape.AsSpan(0, a.Rank - 2), a.Strides.AsSpan(0, a.Rank - 2), batch);
         int[] sb = ShapeMath.BroadcastStrides(b._shape.AsSpan(0, b.Rank - 2), b.Strides.AsSpan(0, b.Rank - 2), batch);
-        T[] c = k == 0 ? new T[count * m * n] : GC.AllocateUninitializedArray<T>(count * m * n);
+        var result = TensorStorage<T>.Allocate(count * m * n, zeroed: k == 0);
+        T[] c = result.Array!;
         var index = new int[batch.Length];
         int oa = a.Offset, ob = b.Offset;
         for (int i = 0; i < count; i++)
         {
-            var left = Operand.Of(new Tensor<T>(a.Storage, oa, [m, k], a.Strides[^2..]));
-            var right = Operand.Of(new Tensor<T>(b.Storage, ob, [k, n], b.Strides[^2..]));
+            var left = Operand.Of(new Tensor<T>(a.Buffer, oa, [m, k], a.Strides[^2..]));
+            var right = Operand.Of(new Tensor<T>(b.Buffer, ob, [k, n], b.Strides[^2..]));
             MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.AsSpan(i * m * n, m * n), n);
             for (int axis = batch.Length - 1; axis >= 0; axis--)
             {
@@ -110,7 +112,7 @@ public sealed partial class Tensor<T>
             }
         }
 
-        return new Tensor<T>(c, [.. batch, m, n]);
+        return new Tensor<T>(result, [.. batch, m, n]);
     }
 
     /// <summary>A matrix as GEMM reads it: row-major with a leading dimension, or the transpose of one (a view).</summary>

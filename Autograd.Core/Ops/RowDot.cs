@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
-using Autograd.Tensors;
 using Autograd.Kernels;
+using Autograd.Memory;
+using Autograd.Tensors;
 
 namespace Autograd;
 
@@ -30,7 +31,8 @@ public sealed partial class Tensor<T>
 
         Tensor<T> h = Contiguous(), t = table.Contiguous();
         ReadOnlySpan<T> hv = h.Values, tv = t.Values;
-        T[] values = GC.AllocateUninitializedArray<T>(rows.Length);
+        var storage = TensorStorage<T>.Allocate(rows.Length, zeroed: false);
+        T[] values = storage.Array!;
         for (int i = 0; i < n; i++)
         {
             // The table rows are scattered: ask for the next example's while this one's are multiplied.
@@ -39,7 +41,7 @@ public sealed partial class Tensor<T>
             for (int j = 0; j < k; j++) values[i * k + j] = TensorPrimitives.Dot(row, tv.Slice(rows[i * k + j] * d, d));
         }
 
-        return RecordEach(new Tensor<T>(values, [n, k]), "dot_rows", [this, table],
+        return RecordEach(new Tensor<T>(storage, [n, k]), "dot_rows", [this, table],
             g => GradMode.IsEnabled
                 ? (table.IndexSelect(0, rows).Reshape(n, k, d) * g.Unsqueeze(2)).Sum(1)
                 : new Tensor<T>(RowsGradient(g, t.Values, rows, n, k, d), [n, d]),
@@ -54,11 +56,12 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>∂/∂this[i] = Σⱼ g[i, j]·table[rows[i·k + j]].</summary>
-    private static T[] RowsGradient(Tensor<T> g, ReadOnlySpan<T> table, int[] rows, int n, int k, int d)
+    private static TensorStorage<T> RowsGradient(Tensor<T> g, ReadOnlySpan<T> table, int[] rows, int n, int k, int d)
     {
         ReadOnlySpan<T> gv = g.Contiguous().Values;
         // The first use of each row writes it, the others add to it: the array need not be zeroed first.
-        T[] result = k == 0 ? new T[n * d] : GC.AllocateUninitializedArray<T>(n * d);
+        var storage = TensorStorage<T>.Allocate(n * d, zeroed: k == 0);
+        T[] result = storage.Array!;
         for (int i = 0; i < n && k > 0; i++)
         {
             if (i + 1 < n) RowPrefetch.Rows(table, rows.AsSpan((i + 1) * k, k), d);
@@ -67,17 +70,18 @@ public sealed partial class Tensor<T>
             for (int j = 1; j < k; j++) TensorPrimitives.MultiplyAdd(table.Slice(rows[i * k + j] * d, d), gv[i * k + j], target, target);
         }
 
-        return result;
+        return storage;
     }
 
     /// <summary>The table's gradient per use: g[i, j]·this[i] for use i·k + j.</summary>
-    private static T[] TableGradient(Tensor<T> g, ReadOnlySpan<T> hidden, int n, int k, int d)
+    private static TensorStorage<T> TableGradient(Tensor<T> g, ReadOnlySpan<T> hidden, int n, int k, int d)
     {
         ReadOnlySpan<T> gv = g.Contiguous().Values;
-        T[] result = GC.AllocateUninitializedArray<T>(n * k * d);
+        var storage = TensorStorage<T>.Allocate(n * k * d, zeroed: false);
+        T[] result = storage.Array!;
         for (int i = 0; i < n; i++)
             for (int j = 0; j < k; j++)
                 TensorPrimitives.Multiply(hidden.Slice(i * d, d), gv[i * k + j], result.AsSpan((i * k + j) * d, d));
-        return result;
+        return storage;
     }
 }

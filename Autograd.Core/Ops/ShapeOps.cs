@@ -1,4 +1,5 @@
 using Autograd.Kernels;
+using Autograd.Memory;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -12,7 +13,7 @@ public sealed partial class Tensor<T>
     {
         int[] target = InferShape(shape);
         Tensor<T> source = IsContiguous ? this : ContiguousValues();
-        var y = new Tensor<T>(source.Storage, source.Offset, target, ShapeMath.RowMajorStrides(target));
+        var y = new Tensor<T>(source.Buffer, source.Offset, target, ShapeMath.RowMajorStrides(target));
         int[] original = _shape;
         return Record(y, "reshape", [this], g => [g.Reshape(original)]);
     }
@@ -26,7 +27,7 @@ public sealed partial class Tensor<T>
         if (!ShapeMath.SameShape(result, shape) || shape.Length < Rank)
             throw new ArgumentException($"expand: shape {ShapeMath.Format(_shape)} cannot be expanded to {ShapeMath.Format(shape)}");
         int[] target = (int[])shape.Clone();
-        var y = new Tensor<T>(Storage, Offset, target, ShapeMath.BroadcastStrides(_shape, Strides, target));
+        var y = new Tensor<T>(Buffer, Offset, target, ShapeMath.BroadcastStrides(_shape, Strides, target));
         int[] original = _shape;
         return Record(y, "expand", [this], g => [g.SumToShape(original)]);
     }
@@ -68,7 +69,7 @@ public sealed partial class Tensor<T>
             inverse[a] = i;
         }
 
-        var y = new Tensor<T>(Storage, Offset, shape, strides);
+        var y = new Tensor<T>(Buffer, Offset, shape, strides);
         return Record(y, "permute", [this], g => [g.Permute(inverse)]);
     }
 
@@ -97,7 +98,7 @@ public sealed partial class Tensor<T>
             throw new ArgumentOutOfRangeException(nameof(start), $"narrow: [{start}, {start + length}) is outside axis {axis} of size {_shape[a]}");
         int[] shape = (int[])_shape.Clone();
         shape[a] = length;
-        var y = new Tensor<T>(Storage, Offset + start * Strides[a], shape, Strides);
+        var y = new Tensor<T>(Buffer, Offset + start * Strides[a], shape, Strides);
         int[] full = _shape;
         return Record(y, "narrow", [this], g => [g.NarrowAdjoint(a, start, full)]);
     }
@@ -105,7 +106,7 @@ public sealed partial class Tensor<T>
     /// <summary>The adjoint of <see cref="Narrow"/>: zeros of <paramref name="fullShape"/> with this tensor at start..start+length along <paramref name="axis"/>.</summary>
     private Tensor<T> NarrowAdjoint(int axis, int start, int[] fullShape)
     {
-        var y = new Tensor<T>(new T[ShapeMath.Size(fullShape)], fullShape);
+        var y = new Tensor<T>(TensorStorage<T>.Allocate(ShapeMath.Size(fullShape), zeroed: true), fullShape);
         StridedWrite.Into(this, y.NarrowView(axis, start, _shape[axis]), add: false);
         int length = _shape[axis];
         return Record(y, "narrow_backward", [this], g => [g.Narrow(axis, start, length)]);
@@ -115,7 +116,7 @@ public sealed partial class Tensor<T>
     {
         int[] shape = (int[])_shape.Clone();
         shape[axis] = length;
-        return new Tensor<T>(Storage, Offset + start * Strides[axis], shape, Strides);
+        return new Tensor<T>(Buffer, Offset + start * Strides[axis], shape, Strides);
     }
 
     /// <summary>Joins tensors along an existing axis; all other axes must agree.</summary>
@@ -140,7 +141,7 @@ public sealed partial class Tensor<T>
 
         int[] shape = (int[])first._shape.Clone();
         shape[a] = total;
-        var y = new Tensor<T>(new T[ShapeMath.Size(shape)], shape);
+        var y = new Tensor<T>(TensorStorage<T>.Allocate(ShapeMath.Size(shape), zeroed: false), shape);
         var starts = new int[tensors.Count];
         for (int i = 0, start = 0; i < tensors.Count; start += tensors[i]._shape[a], i++)
         {
@@ -169,8 +170,8 @@ public sealed partial class Tensor<T>
     /// <summary>A row-major copy of this tensor's values, outside the graph.</summary>
     private Tensor<T> ContiguousValues()
     {
-        var values = new T[Size];
-        Strided.Copy(this, values);
+        var values = TensorStorage<T>.Allocate(Size, zeroed: false);
+        Strided.Copy(this, values.Array);
         return new Tensor<T>(values, _shape);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using Autograd.Memory;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -37,10 +38,12 @@ public sealed partial class Tensor<T>
         int a = ShapeMath.NormalizeAxis(axis, Rank, op);
         int last = Rank - 1;
         Tensor<T> moved = a == last ? this : SwapView(a, last);
-        T[] values = moved.IsContiguous ? moved.Values.ToArray() : moved.ContiguousValues().Storage;
+        var storage = TensorStorage<T>.Allocate(moved.Size, zeroed: false);
+        T[] values = storage.Array!;
+        Kernels.Strided.Copy(moved, values);
         int n = _shape[a];
         if (n > 0) SoftmaxRows(values, values.Length / n, n, log);
-        var result = new Tensor<T>(values, moved._shape);
+        var result = new Tensor<T>(storage, moved._shape);
         return a == last ? result : result.SwapView(a, last).ContiguousValues();
     }
 
@@ -49,7 +52,7 @@ public sealed partial class Tensor<T>
         int[] shape = (int[])_shape.Clone(), strides = (int[])Strides.Clone();
         (shape[a], shape[b]) = (shape[b], shape[a]);
         (strides[a], strides[b]) = (strides[b], strides[a]);
-        return new Tensor<T>(Storage, Offset, shape, strides);
+        return new Tensor<T>(Buffer, Offset, shape, strides);
     }
 
     private static void SoftmaxRows(Span<T> values, int rows, int n, bool log)

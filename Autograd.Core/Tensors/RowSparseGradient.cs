@@ -107,6 +107,8 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
     {
         Reserve(rows.Length);
         Tensor<T> values = gradient.Contiguous();
+        // The entries outlive the backward pass: their storage must never go back to a pool.
+        values.Buffer.Owner = null;
         rows.CopyTo(_rows, Count);
         for (int j = 0; j < rows.Length; j++)
         {
@@ -127,6 +129,7 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
     {
         Reserve(rows.Length);
         Tensor<T> v = vectors.Contiguous();
+        v.Buffer.Owner = null;
         rows.CopyTo(_rows, Count);
         scales.CopyTo(_scales.AsSpan(Count));
         for (int use = 0; use < rows.Length; use++)

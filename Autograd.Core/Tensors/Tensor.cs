@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using Autograd.Graph;
+using Autograd.Memory;
 
 namespace Autograd;
 
@@ -31,21 +32,26 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     private RowSparseGradient<T>? _sparseGradient;
     private List<Func<Tensor<T>, Tensor<T>?>>? _hooks;
 
-    /// <summary>Wraps <paramref name="storage"/> as a tensor viewed through <paramref name="shape"/> and <paramref name="strides"/>.</summary>
-    internal Tensor(T[] storage, int offset, int[] shape, int[] strides) : base(null)
+    /// <summary>Views <paramref name="buffer"/> through <paramref name="shape"/> and <paramref name="strides"/>.</summary>
+    internal Tensor(TensorStorage<T> buffer, int offset, int[] shape, int[] strides) : base(null)
     {
-        Storage = storage;
+        Buffer = buffer;
         Offset = offset;
         _shape = shape;
         Strides = strides;
         Size = Tensors.ShapeMath.Size(shape);
     }
 
-    /// <summary>Wraps a row-major <paramref name="storage"/> of exactly the shape's size.</summary>
-    internal Tensor(T[] storage, int[] shape) : this(storage, 0, shape, Tensors.ShapeMath.RowMajorStrides(shape))
+    /// <summary>Wraps a row-major <paramref name="buffer"/> of exactly the shape's size.</summary>
+    internal Tensor(TensorStorage<T> buffer, int[] shape) : this(buffer, 0, shape, Tensors.ShapeMath.RowMajorStrides(shape))
     {
-        if (storage.Length != Size)
-            throw new ArgumentException($"{storage.Length} values do not fill shape {Tensors.ShapeMath.Format(shape)} ({Size} elements)");
+        if (buffer.Array!.Length != Size)
+            throw new ArgumentException($"{buffer.Array.Length} values do not fill shape {Tensors.ShapeMath.Format(shape)} ({Size} elements)");
+    }
+
+    /// <summary>Wraps a row-major array of exactly the shape's size (never pooled).</summary>
+    internal Tensor(T[] storage, int[] shape) : this(new TensorStorage<T>(storage), shape)
+    {
     }
 
     static Tensor()
@@ -55,7 +61,11 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>The elements, shared with views of this tensor.</summary>
-    internal T[] Storage { get; }
+    /// <exception cref="InvalidOperationException">They were given back to the pool (see <see cref="TensorScope"/>).</exception>
+    internal T[] Storage => Buffer.Array ?? throw Released();
+
+    /// <summary>The storage shared with views of this tensor, which knows who may recycle it.</summary>
+    internal TensorStorage<T> Buffer { get; }
 
     /// <summary>Where element [0, 0, …] lives in <see cref="Storage"/>.</summary>
     internal int Offset { get; }
@@ -125,11 +135,45 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     internal bool RetainsGrad => _retainsGrad || (IsLeaf && _requiresGrad);
 
     /// <summary>Clears <see cref="Grad"/> and empties <see cref="SparseGradient"/> (keeping its buffers).</summary>
+    /// <remarks>A gradient that backward made inside a <see cref="TensorScope"/> goes back to the pool for the next
+    /// step: the cleared <see cref="Grad"/> tensor may no longer be read.</remarks>
     public void ZeroGrad()
     {
+        if (Grad is { } grad && ReferenceEquals(grad.Buffer.Owner, this)) grad.Buffer.Release(ReleaseReason.GradientCleared);
         Grad = null;
         _sparseGradient?.Clear();
     }
+
+    /// <summary>
+    /// Adds a gradient that backward computed to <see cref="Grad"/>. The first one is stored as it is and, when it was
+    /// made in a scope, handed to this tensor; later ones are added in place into a gradient this tensor owns alone
+    /// (as PyTorch accumulates), or into a new tensor when the pass records itself or the gradient is shared.
+    /// </summary>
+    internal void AccumulateGrad(Tensor<T> grad, bool createGraph)
+    {
+        if (Grad is null)
+        {
+            Grad = grad;
+            grad.Buffer.TransferTo(this);
+            return;
+        }
+
+        if (!createGraph && ReferenceEquals(Grad.Buffer.Owner, this) && !Grad._requiresGrad && Grad.IsContiguous
+            && Tensors.ShapeMath.SameShape(Grad._shape, grad._shape))
+        {
+            Kernels.Elementwise.AddInto(Grad, grad);
+            return;
+        }
+
+        Grad += grad;
+        Grad.Buffer.TransferTo(this);
+    }
+
+    private InvalidOperationException Released() => new(
+        $"this {DType} tensor of shape {Tensors.ShapeMath.Format(_shape)}{(_operation.Length > 0 ? $" (made by '{_operation}')" : "")} can no longer be read: " +
+        (Buffer.Reason == ReleaseReason.GradientCleared
+            ? "it was a gradient that ZeroGrad() cleared, and its elements went back to the pool. Copy a gradient (ToArray()) before clearing it to keep its values."
+            : "it was made inside a TensorScope that has ended, and its elements went back to the pool. Keep it with scope.Keep(tensor) before the scope ends, or copy it out (ToArray())."));
 
     /// <summary>
     /// Makes this 2-D leaf (an embedding table) receive its gradient from row lookups
@@ -202,7 +246,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>A tensor sharing this one's elements but cut from the graph: a leaf that does not require gradients.</summary>
-    public Tensor<T> Detach() => new(Storage, Offset, _shape, Strides) { Label = Label };
+    public Tensor<T> Detach() => new(Buffer, Offset, _shape, Strides) { Label = Label };
 
     /// <summary>The stack where this op was recorded, kept only under anomaly detection.</summary>
     internal string? CreationStack { get; private set; }
@@ -345,8 +389,8 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public Tensor<T> Contiguous()
     {
         if (IsContiguous) return this;
-        T[] copy = GC.AllocateUninitializedArray<T>(Size);
-        Kernels.Strided.Copy(this, copy);
+        var copy = TensorStorage<T>.Allocate(Size, zeroed: false);
+        Kernels.Strided.Copy(this, copy.Array);
         return Record(new Tensor<T>(copy, _shape), "contiguous", [this], g => [g]);
     }
 

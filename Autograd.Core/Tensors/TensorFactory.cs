@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Autograd.Memory;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -26,7 +27,9 @@ public static class Tensor
         int[] dims = ShapeMath.Validate(shape, "FromArray");
         if (ShapeMath.Size(dims) != values.Length)
             throw new ArgumentException($"FromArray: {values.Length} values do not fill shape {ShapeMath.Format(dims)} ({ShapeMath.Size(dims)} elements)");
-        return new Tensor<T>((T[])values.Clone(), dims);
+        var data = TensorStorage<T>.Allocate(values.Length, zeroed: false);
+        values.CopyTo(data.Array!, 0);
+        return new Tensor<T>(data, dims);
     }
 
     /// <summary>A matrix from a two-dimensional array.</summary>
@@ -100,15 +103,15 @@ public static class Tensor
     public static Tensor<T> Full<T>(int[] shape, T value) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int[] dims = ShapeMath.Validate(shape, "Full");
-        var data = new T[ShapeMath.Size(dims)];
-        Array.Fill(data, value);
+        var data = TensorStorage<T>.Allocate(ShapeMath.Size(dims), zeroed: false);
+        Array.Fill(data.Array!, value);
         return new Tensor<T>(data, dims);
     }
 
     /// <summary>A tensor of zeros.</summary>
     /// <param name="shape">The shape.</param>
     public static Tensor<T> Zeros<T>(params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(new T[ShapeMath.Size(ShapeMath.Validate(shape, "Zeros"))], (int[])shape.Clone());
+        new(TensorStorage<T>.Allocate(ShapeMath.Size(ShapeMath.Validate(shape, "Zeros")), zeroed: true), (int[])shape.Clone());
 
     /// <summary>A tensor of ones.</summary>
     /// <param name="shape">The shape.</param>
@@ -163,7 +166,8 @@ public static class Tensor
     {
         int[] dims = ShapeMath.Validate(shape, "RandomNormal");
         var random = new Random(seed);
-        var data = new T[ShapeMath.Size(dims)];
+        var storage = TensorStorage<T>.Allocate(ShapeMath.Size(dims), zeroed: false);
+        T[] data = storage.Array!;
         for (int i = 0; i < data.Length; i += 2)
         {
             // Box–Muller: two independent normals from two uniforms; 1 − u keeps the logarithm's argument above 0.
@@ -173,7 +177,7 @@ public static class Tensor
             if (i + 1 < data.Length) data[i + 1] = T.CreateTruncating(mean + std * radius * Math.Sin(angle));
         }
 
-        return new Tensor<T>(data, dims);
+        return new Tensor<T>(storage, dims);
     }
 
     /// <summary>Draws uniformly from [low, high), deterministically for a given seed.</summary>
@@ -185,9 +189,10 @@ public static class Tensor
     {
         int[] dims = ShapeMath.Validate(shape, "RandomUniform");
         var random = new Random(seed);
-        var data = new T[ShapeMath.Size(dims)];
+        var storage = TensorStorage<T>.Allocate(ShapeMath.Size(dims), zeroed: false);
+        T[] data = storage.Array!;
         for (int i = 0; i < data.Length; i++) data[i] = T.CreateTruncating(low + (high - low) * random.NextDouble());
-        return new Tensor<T>(data, dims);
+        return new Tensor<T>(storage, dims);
     }
 
     /// <summary>Formats a number the way tensors print, invariant culture.</summary>

@@ -157,6 +157,8 @@ public sealed class Trainer<T>(Module<T> model) where T : unmanaged, IFloatingPo
             var outputs = new List<(Tensor<T> Output, Dataset<T> Batch)>();
             for (int start = 0; start < order.Length; start += options.BatchSize)
             {
+                // Each step's activations and gradients reuse the arrays of the step before.
+                using var scope = new TensorScope();
                 Dataset<T> batch = train.Subset(order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)));
                 Tensor<T> input = batch.FeatureTensor();
                 if (options.Augment is not null) input = options.Augment(input);
@@ -169,7 +171,7 @@ public sealed class Trainer<T>(Module<T> model) where T : unmanaged, IFloatingPo
                 if (!double.IsFinite(batchLoss))
                     throw new ArithmeticException($"fit: the loss became {batchLoss} in epoch {epoch + 1}, at sample {start}; lower the learning rate");
                 lossSum += batchLoss * batch.Count;
-                if (Metric is not null) outputs.Add((output.Detach(), batch));
+                if (Metric is not null) outputs.Add((scope.Keep(output.Detach()), batch));
                 int done = start + batch.Count;
                 double rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 double remainingSamples = (options.Epochs - epoch - 1) * (double)order.Length + (order.Length - done);
@@ -218,10 +220,11 @@ public sealed class Trainer<T>(Module<T> model) where T : unmanaged, IFloatingPo
             int[] order = data.Order(null);
             for (int start = 0; start < data.Count; start += batchSize)
             {
+                using var scope = new TensorScope();
                 Dataset<T> batch = data.Subset(order.AsSpan(start, Math.Min(batchSize, data.Count - start)));
                 Tensor<T> output = Model.Forward(batch.FeatureTensor());
                 lossSum += double.CreateTruncating(ComputeLoss(Loss, output, batch).Item()) * batch.Count;
-                outputs.Add((output, batch));
+                outputs.Add((scope.Keep(output), batch));
             }
         }
 
