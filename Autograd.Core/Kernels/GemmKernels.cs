@@ -11,8 +11,9 @@ namespace Autograd.Kernels;
 /// </summary>
 /// <remarks>
 /// Packed layouts: the A sliver holds, for each p in [0, kc), the <see cref="Rows"/> values A[0..Rows, p]; the B sliver
-/// holds, for each p, the <see cref="Columns"/> values B[p, 0..Columns]. Edge slivers are padded with zeros, so the
-/// kernel always computes a full tile and writes back only its valid part.
+/// holds, for each p, the <see cref="Columns"/> values B[p, 0..Columns]. Edge slivers are padded with zeros, so a
+/// kernel may compute a full tile and write back only its valid part (the float32 kernel skips the rows an edge tile
+/// lacks).
 /// </remarks>
 internal unsafe interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -59,9 +60,28 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
 
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
     {
+        // An edge tile of fewer rows runs only the FMAs of its rows: a batch of 32 is five full tiles and one of two
+        // rows, which would otherwise cost as much as a full one.
+        switch (rows)
+        {
+            case 6: Tile<RowCount6>(kc, a, b, c, ldc, columns, accumulate); break;
+            case 5: Tile<RowCount5>(kc, a, b, c, ldc, columns, accumulate); break;
+            case 4: Tile<RowCount4>(kc, a, b, c, ldc, columns, accumulate); break;
+            case 3: Tile<RowCount3>(kc, a, b, c, ldc, columns, accumulate); break;
+            case 2: Tile<RowCount2>(kc, a, b, c, ldc, columns, accumulate); break;
+            default: Tile<RowCount1>(kc, a, b, c, ldc, columns, accumulate); break;
+        }
+    }
+
+    /// <summary>One tile of <typeparamref name="TRows"/>.Count rows; the JIT drops the work of the rows beyond it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, int columns, bool accumulate)
+        where TRows : struct, IRowCount
+    {
+        int rows = TRows.Count;
         // The tile of C is read (or written) only after the loop; asking for its lines now hides the miss.
         float* row = c;
-        for (int i = 0; i < 6; i++, row += ldc)
+        for (int i = 0; i < rows; i++, row += ldc)
         {
             Sse.Prefetch0(row);
             Sse.Prefetch0(row + 15);
@@ -75,33 +95,53 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
             Vector256<float> ai = Vector256.Create(a[0]);
             c00 = Fma.MultiplyAdd(ai, b0, c00);
             c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Vector256.Create(a[1]);
-            c10 = Fma.MultiplyAdd(ai, b0, c10);
-            c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Vector256.Create(a[2]);
-            c20 = Fma.MultiplyAdd(ai, b0, c20);
-            c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Vector256.Create(a[3]);
-            c30 = Fma.MultiplyAdd(ai, b0, c30);
-            c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Vector256.Create(a[4]);
-            c40 = Fma.MultiplyAdd(ai, b0, c40);
-            c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Vector256.Create(a[5]);
-            c50 = Fma.MultiplyAdd(ai, b0, c50);
-            c51 = Fma.MultiplyAdd(ai, b1, c51);
+            if (TRows.Count > 1)
+            {
+                ai = Vector256.Create(a[1]);
+                c10 = Fma.MultiplyAdd(ai, b0, c10);
+                c11 = Fma.MultiplyAdd(ai, b1, c11);
+            }
+
+            if (TRows.Count > 2)
+            {
+                ai = Vector256.Create(a[2]);
+                c20 = Fma.MultiplyAdd(ai, b0, c20);
+                c21 = Fma.MultiplyAdd(ai, b1, c21);
+            }
+
+            if (TRows.Count > 3)
+            {
+                ai = Vector256.Create(a[3]);
+                c30 = Fma.MultiplyAdd(ai, b0, c30);
+                c31 = Fma.MultiplyAdd(ai, b1, c31);
+            }
+
+            if (TRows.Count > 4)
+            {
+                ai = Vector256.Create(a[4]);
+                c40 = Fma.MultiplyAdd(ai, b0, c40);
+                c41 = Fma.MultiplyAdd(ai, b1, c41);
+            }
+
+            if (TRows.Count > 5)
+            {
+                ai = Vector256.Create(a[5]);
+                c50 = Fma.MultiplyAdd(ai, b0, c50);
+                c51 = Fma.MultiplyAdd(ai, b1, c51);
+            }
+
             a += 6;
             b += 16;
         }
 
-        if (rows == 6 && columns == 16)
+        if (columns == 16)
         {
             StoreRow(c, c00, c01, accumulate);
-            StoreRow(c + ldc, c10, c11, accumulate);
-            StoreRow(c + 2 * ldc, c20, c21, accumulate);
-            StoreRow(c + 3 * ldc, c30, c31, accumulate);
-            StoreRow(c + 4 * ldc, c40, c41, accumulate);
-            StoreRow(c + 5 * ldc, c50, c51, accumulate);
+            if (TRows.Count > 1) StoreRow(c + ldc, c10, c11, accumulate);
+            if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, accumulate);
+            if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, accumulate);
+            if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, accumulate);
+            if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
             return;
         }
 
@@ -255,6 +295,49 @@ internal readonly unsafe struct PortableKernel<T> : IGemmKernel<T> where T : unm
 }
 
 /// <summary>Helpers shared by the micro-kernels.</summary>
+/// <summary>A row count known when the JIT compiles a kernel, so that the work of absent rows is not emitted.</summary>
+internal interface IRowCount
+{
+    /// <summary>The number of rows.</summary>
+    static abstract int Count { get; }
+}
+
+/// <summary>One row.</summary>
+internal readonly struct RowCount1 : IRowCount
+{
+    public static int Count => 1;
+}
+
+/// <summary>Two rows.</summary>
+internal readonly struct RowCount2 : IRowCount
+{
+    public static int Count => 2;
+}
+
+/// <summary>Three rows.</summary>
+internal readonly struct RowCount3 : IRowCount
+{
+    public static int Count => 3;
+}
+
+/// <summary>Four rows.</summary>
+internal readonly struct RowCount4 : IRowCount
+{
+    public static int Count => 4;
+}
+
+/// <summary>Five rows.</summary>
+internal readonly struct RowCount5 : IRowCount
+{
+    public static int Count => 5;
+}
+
+/// <summary>Six rows.</summary>
+internal readonly struct RowCount6 : IRowCount
+{
+    public static int Count => 6;
+}
+
 internal static unsafe class GemmTile
 {
     /// <summary>Writes the valid rows×columns corner of a finished tile into C, adding to it when accumulating.</summary>
