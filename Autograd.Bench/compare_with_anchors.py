@@ -2,11 +2,15 @@
 """Runs the quick figures and the PyTorch anchor one after the other, on 1 and on 2 threads, and prints the
 Markdown table of docs/benchmarks.md (ours, PyTorch's, and the ratio, higher is better for us).
 
-    /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2]
+    /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2] [--rounds 3]
+
+On a shared machine both sides drift by 15-25 % over minutes, so each thread count is measured in several rounds,
+alternating which side goes first; the table gives each side's median over the rounds, their ratio, and the
+lowest and highest ratio of a single round.
 
 Needs Debian's python3-torch and libopenblas0-pthread (see ../shared/anchors/README.md).
 """
-import argparse, os, re, subprocess, sys
+import argparse, os, re, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -34,30 +38,43 @@ def run(command, env):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     subprocess.run(["dotnet", "build", "-c", "Release", "-v", "quiet", "-nologo", "Autograd.Bench"], cwd=ROOT, check=True,
                    capture_output=True)
     bench = os.path.join(ROOT, "Autograd.Bench", "bin", "Release", "net10.0", "Autograd.Bench.dll")
-    print("| figure | threads | Autograd | PyTorch | ratio (>1: Autograd ahead) |")
-    print("|---|---|---|---|---|")
+    print(f"| figure | threads | Autograd | PyTorch | ratio (>1: Autograd ahead) | ratio per round (of {args.rounds}) |")
+    print("|---|---|---|---|---|---|")
     for threads in args.threads:
         limits = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
-        ours = {}
-        for line in run(["dotnet", bench, "quick", "--threads", str(threads)], limits).splitlines():
-            name, value, unit = line.split(" ", 2)
-            ours[name] = (float(value), unit)
-        theirs = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], limits)
-        for name, (value, unit) in ours.items():
+        ours, theirs, units = {}, {}, {}
+        for round_ in range(args.rounds):
+            sides = ["ours", "theirs"] if round_ % 2 == 0 else ["theirs", "ours"]
+            for side in sides:
+                if side == "ours":
+                    for line in run(["dotnet", bench, "quick", "--threads", str(threads)], limits).splitlines():
+                        name, value, unit = line.split(" ", 2)
+                        ours.setdefault(name, []).append(float(value))
+                        units[name] = unit
+                else:
+                    output = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], limits)
+                    for name, (pattern, _, _) in ANCHOR_LINES.items():
+                        match = re.search(pattern, output)
+                        if match:
+                            theirs.setdefault(name, []).append(CONVERT.get(name, lambda v: v)(float(match.group(1))))
+        for name, values in ours.items():
+            value, unit = statistics.median(values), units[name]
             anchor = ANCHOR_LINES.get(name)
-            match = re.search(anchor[0], theirs) if anchor else None
-            if match is None:
-                print(f"| {name} | {threads} | {value:g} {unit} | | |")
+            if anchor is None or name not in theirs:
+                print(f"| {name} | {threads} | {value:g} {unit} | | | |")
                 continue
-            peer = CONVERT.get(name, lambda v: v)(float(match.group(1)))
-            ratio = value / peer if anchor[2] else peer / value
-            print(f"| {name} | {threads} | {value:g} {unit} | {peer:.3g} {unit} | {ratio:.2f}× |")
+            peer = statistics.median(theirs[name])
+            higher_is_better = anchor[2]
+            ratio = value / peer if higher_is_better else peer / value
+            rounds = [o / t if higher_is_better else t / o for o, t in zip(values, theirs[name])]
+            print(f"| {name} | {threads} | {value:g} {unit} | {peer:.3g} {unit} | {ratio:.2f}× | {min(rounds):.2f}–{max(rounds):.2f}× |")
             if name == "scalar_ops":
-                print(f"| {name} vs micrograd (quoted) | {threads} | {value:g} {unit} | {MICROGRAD_M_OPS:g} {unit} (micrograd) | {value / MICROGRAD_M_OPS:.0f}× |")
+                print(f"| {name} vs micrograd (quoted) | {threads} | {value:g} {unit} | {MICROGRAD_M_OPS:g} {unit} (micrograd) | {value / MICROGRAD_M_OPS:.0f}× | |")
         sys.stdout.flush()
 
 

@@ -28,7 +28,7 @@ public static class QuickFigures
         foreach (var batch in new[] { 32, 128, 512 })
         {
             var step = new MlpTrainingStep(batch);
-            Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), repetitions: 21) * 1e3, "ms");
+            Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), repetitions: 51) * 1e3, "ms");
         }
     }
 

@@ -12,13 +12,17 @@ public static class GemmWorkloads
     public static (Tensor<float> A, Tensor<float> B) Operands(int n) =>
         (Tensor.RandomNormal<float>([n, n], seed: 1), Tensor.RandomNormal<float>([n, n], seed: 2));
 
-    /// <summary>One product A·B without recording a graph node.</summary>
-    /// <returns>The product (returned so that the work cannot be optimized away).</returns>
-    public static Tensor<float> Multiply(Tensor<float> a, Tensor<float> b)
+    /// <summary>
+    /// One product A·B without recording a graph node, in a <see cref="TensorScope"/> so that repeated products reuse
+    /// one result array (as PyTorch's allocator reuses the block a dropped result frees).
+    /// </summary>
+    /// <returns>An element of the product (returned so that the work cannot be optimized away).</returns>
+    public static float Multiply(Tensor<float> a, Tensor<float> b)
     {
         ArgumentNullException.ThrowIfNull(a);
         using (Autodiff.NoGrad())
-            return a.MatMul(b);
+        using (new TensorScope())
+            return a.MatMul(b).AsReadOnlySpan()[0];
     }
 
     /// <summary>Floating-point operations in one n×n·n×n product (a multiply and an add per term).</summary>

@@ -54,5 +54,15 @@ internal static class BufferPool<T> where T : unmanaged
         }
     }
 
+    /// <summary>Drops every kept array, leaving them to the garbage collector.</summary>
+    public static void Clear()
+    {
+        lock (s_lock)
+        {
+            s_free.Clear();
+            s_retainedBytes = 0;
+        }
+    }
+
     private static unsafe long Bytes(int length) => (long)length * sizeof(T);
 }

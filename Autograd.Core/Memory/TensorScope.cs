@@ -72,6 +72,17 @@ public sealed class TensorScope : IDisposable
         return tensor;
     }
 
+    /// <summary>The bytes of arrays the pool keeps for reuse (float32 and float64 together; at most 512 MiB of each).</summary>
+    public static long PooledBytes => BufferPool<float>.RetainedBytes + BufferPool<double>.RetainedBytes;
+
+    /// <summary>Lets the garbage collector have every array the pool keeps, for example after training, when the
+    /// step sizes will not come again.</summary>
+    public static void TrimPool()
+    {
+        BufferPool<float>.Clear();
+        BufferPool<double>.Clear();
+    }
+
     /// <summary>Registers storage made while this scope is innermost (possibly by tasks started inside it, on other threads).</summary>
     internal void Adopt(TensorStorage storage)
     {

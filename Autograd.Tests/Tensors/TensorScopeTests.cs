@@ -150,6 +150,17 @@ public sealed class TensorScopeTests
     }
 
     [Test]
+    public void EndedScopesFillThePoolAndTrimEmptiesIt()
+    {
+        TensorScope.TrimPool();
+        Assert.That(TensorScope.PooledBytes, Is.Zero);
+        using (new TensorScope()) _ = Tensor.Ones<double>(100, 100) * 3.0;
+        Assert.That(TensorScope.PooledBytes, Is.GreaterThanOrEqualTo(2 * 100 * 100 * sizeof(double)));
+        TensorScope.TrimPool();
+        Assert.That(TensorScope.PooledBytes, Is.Zero);
+    }
+
+    [Test]
     public void ScopesEndInReverseOrder()
     {
         var outer = new TensorScope();
