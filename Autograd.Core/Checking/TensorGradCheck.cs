@@ -100,8 +100,10 @@ public static class TensorGradCheck
     }
 
     /// <summary>
-    /// Checks the second derivatives: the function (x, v) ↦ vᵀ·∂f/∂x, with v a fixed random output gradient, is
-    /// differentiated by the engine (its backward recorded with createGraph) and compared with central differences.
+    /// Checks the second derivatives, as PyTorch's gradgradcheck does: the function (x, v) ↦ vᵀ·∂f/∂x, with v a random
+    /// output gradient, is differentiated by the engine (its backward recorded with createGraph) with respect to both x
+    /// and v, and compared with central differences. Mismatches in v (whose derivatives test that each backward rule is
+    /// itself differentiated correctly in the upstream gradient) carry the input index <c>inputs.Length</c>.
     /// </summary>
     /// <param name="f">The function.</param>
     /// <param name="inputs">The point.</param>
@@ -114,17 +116,17 @@ public static class TensorGradCheck
         Tensor<double> probe;
         using (Autodiff.NoGrad()) probe = f([.. inputs.Select(t => t.Detach())]);
         Tensor<double> v = Tensor.RandomNormal<double>(probe.ShapeArray, seed);
-        return Check(xs =>
+        return Check(xsAndV =>
         {
             using (Autodiff.EnableGrad())
             {
-                Tensor<double>[] leaves = [.. xs.Select(x => x.RequiresGrad ? x : x.Detach().RequireGrad())];
+                Tensor<double>[] leaves = [.. xsAndV[..^1].Select(x => x.RequiresGrad ? x : x.Detach().RequireGrad())];
                 Tensor<double> output = f(leaves);
                 if (!output.RequiresGrad) return Tensor.Zeros<double>(0);
-                Tensor<double>[] grads = Autodiff.Grad([output], leaves, [v], createGraph: true, allowUnused: true);
+                Tensor<double>[] grads = Autodiff.Grad([output], leaves, [xsAndV[^1]], createGraph: true, allowUnused: true);
                 return Tensor<double>.Concat([.. grads.Select(g => g.Reshape(-1))], 0);
             }
-        }, inputs, options);
+        }, [.. inputs, v], options);
     }
 
     private static Tensor<double>[] Leaves(double[][] point, int[][] shapes, bool requireGrad = true) =>

@@ -165,6 +165,31 @@ internal readonly struct GreaterOperator<T> : IComparison<T> where T : unmanaged
     public static Vector<T> Mask(Vector<T> x, Vector<T> y) => Vector.GreaterThan(x, y);
 }
 
+/// <summary>x where y &gt; 0, else 0 (relu's backward: the upstream gradient passed where the input was positive).</summary>
+internal readonly struct PassWherePositiveOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => y > T.Zero ? x : T.Zero;
+
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d)
+    {
+        int i = 0;
+        for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            (new Vector<T>(x[i..]) & Vector.GreaterThan(new Vector<T>(y[i..]), Vector<T>.Zero)).CopyTo(d[i..]);
+        for (; i < d.Length; i++) d[i] = Invoke(x[i], y[i]);
+    }
+
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d)
+    {
+        if (y > T.Zero) x.CopyTo(d);
+        else d.Clear();
+    }
+
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d)
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = Invoke(x, y[i]);
+    }
+}
+
 /// <summary>1 where x = y, else 0.</summary>
 internal readonly struct EqualOperator<T> : IComparison<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

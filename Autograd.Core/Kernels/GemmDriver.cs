@@ -89,6 +89,10 @@ internal static unsafe class GemmDriver
                 for (int p = 0; p < kc; p++, source += lda)
                     CopyPadded(source, destination + p * mr, rows, mr);
             }
+            else if (rows == 6 && mr == 6 && typeof(T) == typeof(float) && Avx.IsSupported)
+            {
+                PackSixRows((float*)(a + ir * lda), lda, kc, (float*)destination);
+            }
             else if (rows == 6 && mr == 6)
             {
                 T* r0 = a + ir * lda;
@@ -180,7 +184,7 @@ internal static unsafe class GemmDriver
                 Transpose8(
                     Avx.LoadVector256(rows), Avx.LoadVector256(rows + ldb), Avx.LoadVector256(rows + 2 * ldb), Avx.LoadVector256(rows + 3 * ldb),
                     Avx.LoadVector256(rows + 4 * ldb), Avx.LoadVector256(rows + 5 * ldb), Avx.LoadVector256(rows + 6 * ldb), Avx.LoadVector256(rows + 7 * ldb),
-                    destination + p * 16 + half * 8);
+                    destination + p * 16 + half * 8, 16);
             }
         }
 
@@ -188,10 +192,33 @@ internal static unsafe class GemmDriver
             for (int j = 0; j < 16; j++) destination[p * 16 + j] = b[j * ldb + p];
     }
 
-    /// <summary>Writes the transpose of the 8×8 block with rows r0 … r7 as eight rows 16 values apart.</summary>
+    /// <summary>
+    /// Packs six full rows of a row-major float32 A: destination[p·6 + r] = a[r·lda + p]. Eight steps of p at a time,
+    /// the six rows (and two zero rows) are transposed in registers and written as eight-value runs six apart, each
+    /// run's two spare values overwritten by the next; the last group is left to the scalar tail so that nothing is
+    /// written past the sliver.
+    /// </summary>
+    private static void PackSixRows(float* a, nint lda, int kc, float* destination)
+    {
+        Vector256<float> zero = Vector256<float>.Zero;
+        int p = 0;
+        for (; p + 8 < kc; p += 8)
+        {
+            float* rows = a + p;
+            Transpose8(
+                Avx.LoadVector256(rows), Avx.LoadVector256(rows + lda), Avx.LoadVector256(rows + 2 * lda),
+                Avx.LoadVector256(rows + 3 * lda), Avx.LoadVector256(rows + 4 * lda), Avx.LoadVector256(rows + 5 * lda),
+                zero, zero, destination + p * 6, 6);
+        }
+
+        for (; p < kc; p++)
+            for (int r = 0; r < 6; r++) destination[p * 6 + r] = a[r * lda + p];
+    }
+
+    /// <summary>Writes the transpose of the 8×8 block with rows r0 … r7 as eight rows <paramref name="stride"/> values apart, in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
-        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* destination)
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* destination, nint stride)
     {
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
@@ -202,13 +229,13 @@ internal static unsafe class GemmDriver
         Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
         Avx.Permute2x128(s0, s4, 0x20).Store(destination);
-        Avx.Permute2x128(s1, s5, 0x20).Store(destination + 16);
-        Avx.Permute2x128(s2, s6, 0x20).Store(destination + 32);
-        Avx.Permute2x128(s3, s7, 0x20).Store(destination + 48);
-        Avx.Permute2x128(s0, s4, 0x31).Store(destination + 64);
-        Avx.Permute2x128(s1, s5, 0x31).Store(destination + 80);
-        Avx.Permute2x128(s2, s6, 0x31).Store(destination + 96);
-        Avx.Permute2x128(s3, s7, 0x31).Store(destination + 112);
+        Avx.Permute2x128(s1, s5, 0x20).Store(destination + stride);
+        Avx.Permute2x128(s2, s6, 0x20).Store(destination + 2 * stride);
+        Avx.Permute2x128(s3, s7, 0x20).Store(destination + 3 * stride);
+        Avx.Permute2x128(s0, s4, 0x31).Store(destination + 4 * stride);
+        Avx.Permute2x128(s1, s5, 0x31).Store(destination + 5 * stride);
+        Avx.Permute2x128(s2, s6, 0x31).Store(destination + 6 * stride);
+        Avx.Permute2x128(s3, s7, 0x31).Store(destination + 7 * stride);
     }
 
     /// <summary>Copies <paramref name="count"/> values and zeroes the rest of a <paramref name="width"/>-wide run.</summary>

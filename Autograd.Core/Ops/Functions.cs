@@ -84,8 +84,15 @@ public sealed partial class Tensor<T>
     {
         Tensor<T> x = this;
         Tensor<T> y = Map((s, d) => TensorPrimitives.Max(s, T.Zero, d));
-        return Record(y, "relu", [x], g => [g * Greater(x, Zero)]);
+        return Record(y, "relu", [x], g => [ReluBackward(g, x)]);
     }
+
+    /// <summary>
+    /// g where x &gt; 0, else 0: relu's backward in one pass instead of a mask and a product (PyTorch's threshold
+    /// backward). It is linear in g, so its own gradient is the same masking of the upstream gradient; x gets none.
+    /// </summary>
+    private static Tensor<T> ReluBackward(Tensor<T> g, Tensor<T> x) =>
+        Record(Binary<PassWherePositiveOperator<T>>(g, x, "relu_backward"), "relu_backward", [g], gg => [ReluBackward(gg, x)]);
 
     /// <summary>x where x &gt; 0, else slope·x. dy/dx = 1 or slope.</summary>
     /// <param name="slope">The slope for negative inputs (PyTorch's default is 0.01).</param>

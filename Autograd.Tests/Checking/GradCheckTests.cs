@@ -21,6 +21,25 @@ public class GradCheckTests
     }
 
     [Test]
+    public void GradGradCheckFindsABackwardThatIsWrongInTheUpstreamGradient()
+    {
+        // y = 3x whose backward cuts the upstream gradient out of the graph: its first derivatives are right, and so
+        // are its second derivatives in x (zero), but vᵀ·∂y/∂x no longer depends on v as it must.
+        static Tensor<double> Triple(Tensor<double> x)
+        {
+            Tensor<double> y;
+            using (Autodiff.NoGrad()) y = x * 3.0;
+            return Tensor<double>.Record(y, "triple", [x], g => [g.Detach() * 3.0]);
+        }
+
+        Tensor<double>[] point = [Tensor.RandomNormal<double>([2, 3], seed: 1)];
+        Assert.That(TensorGradCheck.Check(x => Triple(x[0]), point).Passed, Is.True);
+        TensorGradCheckResult second = TensorGradCheck.GradGradCheck(x => Triple(x[0]), point);
+        Assert.That(second.Passed, Is.False);
+        Assert.That(second.Mismatches.Select(m => m.Input).Distinct(), Is.EqualTo(new[] { 1 }), second.Report());
+    }
+
+    [Test]
     public void AKinkIsAMismatchAtItsCorner()
     {
         // relu at 0: backprop takes the subgradient 0, the central difference sees 0.5.

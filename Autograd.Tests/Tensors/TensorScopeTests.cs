@@ -77,11 +77,11 @@ public sealed class TensorScopeTests
         for (int step = 0; step < Steps; step++) model.Step(pooled: true);
         long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / Steps;
 
-        // Without the scope one step allocates its activations and gradients: well over 500 KB here.
+        // Without the scope one step allocates its activations and gradients: well over 300 KB here.
         long unpooledBefore = GC.GetAllocatedBytesForCurrentThread();
         model.Step(pooled: false);
         long unpooled = GC.GetAllocatedBytesForCurrentThread() - unpooledBefore;
-        Assert.That(unpooled, Is.GreaterThan(500_000));
+        Assert.That(unpooled, Is.GreaterThan(300_000));
         Assert.That(perStep, Is.LessThan(64 * 1024), $"a warm step allocated {perStep} bytes (one without a scope: {unpooled})");
     }
 
