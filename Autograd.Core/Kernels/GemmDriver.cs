@@ -12,12 +12,14 @@ namespace Autograd.Kernels;
 /// <remarks>
 /// Five loops around the micro-kernel: columns of C in NC panels; depth in KC blocks, packing a KC×NC panel of B
 /// (L3); rows in MC blocks, packing an MC×KC block of A (L2); then NR-column slivers of B (L1), each multiplied by
-/// every MR-row sliver of A. Packing reads op(A) and op(B) through the transpose flags, so the micro-kernel sees one
-/// layout. Each C element is summed over the KC blocks in ascending order and within a block in ascending p, and KC
-/// depends only on k, so the result does not depend on how C is shared among threads.
+/// every MR-row sliver of A. When all rows fit one MC block (a small batch), B is packed a sliver at a time instead.
+/// Packing reads op(A) and op(B) through the transpose flags, so the micro-kernel sees one layout. Each C element is
+/// summed over the KC blocks in ascending order and within a block in ascending p, and KC depends only on k, so the
+/// result does not depend on how C is shared among threads.
 /// </remarks>
 internal static unsafe class GemmDriver
 {
+
     /// <summary>The depth of every block for a given k: KC blocks of equal size (the last may be shorter by under one step).</summary>
     public static int DepthBlock<T, TKernel>(int k)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -47,41 +49,59 @@ internal static unsafe class GemmDriver
             {
                 int kc = Math.Min(kcMax, k - pc);
                 T* bBlock = transposeB ? b + jc * ldb + pc : b + pc * ldb + jc;
-                PackB<T, TKernel>(transposeB, kc, nc, bBlock, ldb, packedB);
                 bool accumulate = pc > 0;
-                for (int ic = 0; ic < m; ic += mcMax)
+                if (m <= mcMax)
                 {
-                    int mc = Math.Min(mcMax, m - ic);
-                    T* aBlock = transposeA ? a + pc * lda + ic : a + ic * lda + pc;
-                    PackA<T, TKernel>(transposeA, mc, kc, aBlock, lda, packedA);
-                    T* cBlock = c + ic * ldc + jc;
+                    // One block of rows (a small batch): each B sliver is packed just before the few tiles that use
+                    // it, into a buffer that stays in L1, instead of packing the whole panel and reading it back.
+                    PackA<T, TKernel>(transposeA, m, kc, transposeA ? a + pc * lda : a + pc, lda, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int columns = Math.Min(nr, nc - jr);
-                        T* bSliver = packedB + jr * kc;
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int rows = Math.Min(mr, mc - ir);
-                            TKernel.Run(kc, packedA + ir * kc, bSliver, cBlock + ir * ldc + jr, ldc, rows, columns, accumulate);
-                        }
+                        PackB<T, TKernel>(transposeB, kc, columns, transposeB ? bBlock + jr * ldb : bBlock + jr, ldb, packedB);
+                        RunColumn<T, TKernel>(kc, m, packedA, packedB, c + jc + jr, ldc, columns, accumulate);
                     }
+
+                    continue;
+                }
+
+                PackB<T, TKernel>(transposeB, kc, nc, bBlock, ldb, packedB);
+                for (int ic = 0; ic < m; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, m - ic);
+                    PackA<T, TKernel>(transposeA, mc, kc, transposeA ? a + pc * lda + ic : a + ic * lda + pc, lda, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                        RunColumn<T, TKernel>(kc, mc, packedA, packedB + jr * kc, c + ic * ldc + jc + jr, ldc, Math.Min(nr, nc - jr), accumulate);
                 }
             }
         }
     }
 
+    /// <summary>Multiplies every A sliver of a packed mc×kc block by one packed B sliver, into mc rows of C.</summary>
+    private static void RunColumn<T, TKernel>(int kc, int mc, T* packedA, T* bSliver, T* c, nint ldc, int columns, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmKernel<T>
+    {
+        int mr = TKernel.Rows;
+        for (int ir = 0, rows; ir < mc; ir += rows, packedA += mr * kc)
+        {
+            rows = SliverRows(mc - ir, mr);
+            TKernel.Run(kc, packedA, bSliver, c + ir * ldc, ldc, rows, columns, accumulate);
+        }
+    }
+
     /// <summary>
-    /// Packs the mc×kc block of op(A) at <paramref name="a"/> into MR-row slivers: sliver s holds, for each p,
-    /// op(A)[s·MR .. s·MR+MR, p], zero past the last row.
+    /// Packs the mc×kc block of op(A) at <paramref name="a"/> into slivers of the rows <see cref="SliverRows"/> gives,
+    /// each MR values a step: a sliver starting at row i holds, for each p, op(A)[i .. i+MR, p], zero past its rows.
     /// </summary>
     private static void PackA<T, TKernel>(bool transposed, int mc, int kc, T* a, nint lda, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>
     {
         int mr = TKernel.Rows;
-        for (int ir = 0; ir < mc; ir += mr, destination += mr * kc)
+        for (int ir = 0, rows; ir < mc; ir += rows, destination += mr * kc)
         {
-            int rows = Math.Min(mr, mc - ir);
+            rows = SliverRows(mc - ir, mr);
             if (transposed)
             {
                 // op(A)[i, p] = A[p, i]: each step of p is a contiguous run of the sliver's rows.
@@ -252,6 +272,14 @@ internal static unsafe class GemmDriver
         for (; j < count; j++) destination[j] = source[j];
         for (; j < width; j++) destination[j] = default;
     }
+
+    /// <summary>
+    /// The rows of the A sliver that starts <paramref name="remaining"/> rows before the end of a block: MR, except that
+    /// a last MR + 1 or MR + 2 rows are split in two halves, because a tile of one or two rows waits on its loads of B
+    /// (a batch of 32 becomes four tiles of six and two of four, not five of six and one of two).
+    /// </summary>
+    internal static int SliverRows(int remaining, int mr) =>
+        remaining > mr + 2 || remaining <= mr ? Math.Min(mr, remaining) : (remaining + 1) / 2;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

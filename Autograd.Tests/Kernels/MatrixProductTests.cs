@@ -10,7 +10,7 @@ namespace Autograd.Tests.Kernels;
 public class MatrixProductTests
 {
     // Around the tile edges (MR = 6, NR = 16 or 8, the portable 4×4) and past one micro-kernel in every direction.
-    private static readonly int[] Sizes = [1, 2, 5, 6, 7, 9, 16, 17, 33, 70];
+    private static readonly int[] Sizes = [1, 2, 5, 6, 7, 8, 9, 16, 17, 32, 33, 70];
     private static readonly int[] Depths = [0, 1, 7, 9, 16, 24, 45];
 
     private static IEnumerable<TestCaseData> Layouts()
