@@ -101,6 +101,10 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         S("LogSigmoid", "matrix", [[2, 3]], x => x[0].LogSigmoid()),
         S("LogSigmoid", "large magnitudes", [[4]], x => (x[0] * C(40)).LogSigmoid()),
         S("Relu", "matrix", [[2, 3]], x => x[0].Relu(), Domain.AwayFromZero),
+        // Its backward masks the upstream gradient by the input; either may be a broadcast (stride-0) view.
+        S("Relu", "summed (broadcast upstream gradient)", [[2, 3]], x => x[0].Relu().Sum(), Domain.AwayFromZero),
+        S("Relu", "of a broadcast input", [[3, 1]], x => x[0].Expand(3, 4).Relu() * Weights(3, 4), Domain.AwayFromZero),
+        S("Relu", "of a broadcast input, summed", [[3, 1]], x => x[0].Expand(3, 4).Relu().Sum(1), Domain.AwayFromZero),
         S("LeakyRelu", "slope 0.1", [[2, 3]], x => x[0].LeakyRelu(C(0.1)), Domain.AwayFromZero),
         S("Clamp", "[-0.5, 0.7]", [[3, 4]], x => x[0].Clamp(C(-0.5), C(0.7)), Domain.AwayFromZero),
         S("Where", "mask broadcast", [[2, 3], [2, 3], [3]], x => Tensor<T>.Where(Tensor<T>.Greater(x[0], x[2]), x[1], x[2])),
