@@ -182,9 +182,15 @@ internal static unsafe class GemmDriver
             }
             else
             {
+                // Each step of p reads one line of a different row, a pattern the hardware prefetcher does not run
+                // ahead of; asking now for the line two slivers on (the adjacent one comes with the line pair)
+                // hides most of the wait when B is not in cache, as the weights of a small-batch step are not.
                 T* source = b + jr;
                 for (int p = 0; p < kc; p++, source += ldb)
+                {
+                    if (Sse.IsSupported) Sse.Prefetch0(source + 2 * nr);
                     CopyPadded(source, destination + p * nr, columns, nr);
+                }
             }
         }
     }
