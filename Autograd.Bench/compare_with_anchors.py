@@ -4,7 +4,7 @@ Markdown table of docs/benchmarks.md (ours, PyTorch's, and the ratio, higher is 
 
     /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2] [--rounds 3]
 
-On a shared machine both sides drift by 15-25 % over minutes, so each thread count is measured in several rounds,
+On a shared machine both sides drift by 15-50 % over minutes, so each thread count is measured in several rounds,
 alternating which side goes first; the table gives each side's median over the rounds, their ratio, and the
 lowest and highest ratio of a single round.
 
@@ -48,20 +48,24 @@ def main():
     for threads in args.threads:
         limits = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
         ours, theirs, units = {}, {}, {}
+
+        def measure_ours():
+            for line in run(["dotnet", bench, "quick", "--threads", str(threads)], limits).splitlines():
+                name, value, unit = line.split(" ", 2)
+                ours.setdefault(name, []).append(float(value))
+                units[name] = unit
+
+        def measure_theirs():
+            output = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], limits)
+            for name, (pattern, _, _) in ANCHOR_LINES.items():
+                match = re.search(pattern, output)
+                if match:
+                    theirs.setdefault(name, []).append(CONVERT.get(name, lambda v: v)(float(match.group(1))))
+
         for round_ in range(args.rounds):
-            sides = ["ours", "theirs"] if round_ % 2 == 0 else ["theirs", "ours"]
-            for side in sides:
-                if side == "ours":
-                    for line in run(["dotnet", bench, "quick", "--threads", str(threads)], limits).splitlines():
-                        name, value, unit = line.split(" ", 2)
-                        ours.setdefault(name, []).append(float(value))
-                        units[name] = unit
-                else:
-                    output = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], limits)
-                    for name, (pattern, _, _) in ANCHOR_LINES.items():
-                        match = re.search(pattern, output)
-                        if match:
-                            theirs.setdefault(name, []).append(CONVERT.get(name, lambda v: v)(float(match.group(1))))
+            first, second = (measure_ours, measure_theirs) if round_ % 2 == 0 else (measure_theirs, measure_ours)
+            first()
+            second()
         for name, values in ours.items():
             value, unit = statistics.median(values), units[name]
             anchor = ANCHOR_LINES.get(name)

@@ -19,7 +19,6 @@ namespace Autograd.Kernels;
 /// </remarks>
 internal static unsafe class GemmDriver
 {
-
     /// <summary>The depth of every block for a given k: KC blocks of equal size (the last may be shorter by under one step).</summary>
     public static int DepthBlock<T, TKernel>(int k)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -284,7 +283,7 @@ internal static unsafe class GemmDriver
     /// a last MR + 1 or MR + 2 rows are split in two halves, because a tile of one or two rows waits on its loads of B
     /// (a batch of 32 becomes four tiles of six and two of four, not five of six and one of two).
     /// </summary>
-    internal static int SliverRows(int remaining, int mr) =>
+    private static int SliverRows(int remaining, int mr) =>
         remaining > mr + 2 || remaining <= mr ? Math.Min(mr, remaining) : (remaining + 1) / 2;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

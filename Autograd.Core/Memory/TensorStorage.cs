@@ -20,6 +20,10 @@ internal abstract class TensorStorage
     /// <summary>Gives the elements back to the pool (when they came from it); later reads throw.</summary>
     public abstract void Release(ReleaseReason reason);
 
+    /// <summary>Leaves these elements to the garbage collector: no scope or tensor will give them back to the pool, so
+    /// they may be held past every scope (as the entries of a row-sparse gradient are).</summary>
+    public void LeaveToCollector() => Owner = null;
+
     /// <summary>Hands these elements to <paramref name="tensor"/> as its gradient: a scope lets go of them; if another
     /// tensor already holds them, nobody may recycle them any more (two gradients share them).</summary>
     public void TransferTo(object tensor)

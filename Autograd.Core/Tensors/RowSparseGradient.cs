@@ -108,7 +108,7 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
         Reserve(rows.Length);
         Tensor<T> values = gradient.Contiguous();
         // The entries outlive the backward pass: their storage must never go back to a pool.
-        values.Buffer.Owner = null;
+        values.Buffer.LeaveToCollector();
         rows.CopyTo(_rows, Count);
         for (int j = 0; j < rows.Length; j++)
         {
@@ -129,7 +129,7 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
     {
         Reserve(rows.Length);
         Tensor<T> v = vectors.Contiguous();
-        v.Buffer.Owner = null;
+        v.Buffer.LeaveToCollector();
         rows.CopyTo(_rows, Count);
         scales.CopyTo(_scales.AsSpan(Count));
         for (int use = 0; use < rows.Length; use++)
