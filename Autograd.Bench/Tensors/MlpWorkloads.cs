@@ -5,7 +5,8 @@ namespace Autograd.Bench.Tensors;
 /// <summary>
 /// One SGD training step of the anchor's 784-500-400-10 ReLU MLP with softmax cross-entropy, written with raw
 /// engine ops (the same work as <c>torch_anchor.py</c>'s <c>mlp step</c>): forward, backward, update, zero, inside a
-/// <see cref="TensorScope"/> so that steps after the first allocate nothing large.
+/// <see cref="TensorScope"/> so that steps after the first allocate nothing large. Weights are [out, in] and enter as
+/// x·Wᵀ, as in <c>torch.nn.Linear</c> and Autograd.NN's Linear.
 /// </summary>
 public sealed class MlpTrainingStep
 {
@@ -26,7 +27,7 @@ public sealed class MlpTrainingStep
         for (int l = 0; l < _weights.Length; l++)
         {
             double bound = 1 / Math.Sqrt(Sizes[l]);
-            _weights[l] = Tensor.RandomUniform<float>([Sizes[l], Sizes[l + 1]], seed + 2 * l, -bound, bound).RequireGrad();
+            _weights[l] = Tensor.RandomUniform<float>([Sizes[l + 1], Sizes[l]], seed + 2 * l, -bound, bound).RequireGrad();
             _biases[l] = Tensor.RandomUniform<float>([Sizes[l + 1]], seed + 2 * l + 1, -bound, bound).RequireGrad();
         }
 
@@ -46,7 +47,7 @@ public sealed class MlpTrainingStep
         Tensor<float> h = _inputs;
         for (int l = 0; l < _weights.Length; l++)
         {
-            h = h.MatMul(_weights[l]) + _biases[l];
+            h = h.MatMul(_weights[l].Transpose()) + _biases[l];
             if (l < _weights.Length - 1) h = h.Relu();
         }
 

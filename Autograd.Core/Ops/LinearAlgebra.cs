@@ -33,8 +33,17 @@ public sealed partial class Tensor<T>
         CheckInner(a, b, a._shape[^1], b._shape[^2]);
 
         Tensor<T> y = a.Rank == 2 && b.Rank == 2 ? Multiply2D(a, b) : MultiplyBatched(a, b);
-        return RecordEach(y, "matmul", [a, b], g => MatMul(g, b.Transpose()), g => MatMul(a.Transpose(), g));
+        // A transposed operand (Wᵀ in x·Wᵀ, the Linear layer) gets its gradient as the transpose of a row-major
+        // product, so the gradient that reaches W through the transpose is row-major like W, as in PyTorch: an
+        // optimizer reads it without a copy and a second backward adds into it in place.
+        return RecordEach(y, "matmul", [a, b],
+            g => IsTransposedMatrix(a) ? MatMul(b, g.Transpose()).Transpose() : MatMul(g, b.Transpose()),
+            g => IsTransposedMatrix(b) ? MatMul(g.Transpose(), a).Transpose() : MatMul(a.Transpose(), g));
     }
+
+    /// <summary>Whether a matrix is laid out column by column (the transpose of a row-major one), not row by row.</summary>
+    private static bool IsTransposedMatrix(Tensor<T> matrix) =>
+        matrix.Rank == 2 && matrix._shape[0] > 1 && matrix._shape[1] > 1 && matrix.Strides[0] == 1 && matrix.Strides[1] >= matrix._shape[0];
 
     /// <summary>The matrix product this @ other (see <see cref="MatMul(Tensor{T}, Tensor{T})"/>).</summary>
     /// <param name="other">The right operand.</param>

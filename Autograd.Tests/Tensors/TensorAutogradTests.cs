@@ -191,6 +191,31 @@ public sealed class TensorAutogradTests
     }
 
     [Test]
+    public void AWeightUsedTransposedGetsARowMajorGradientThatAccumulatesInPlace()
+    {
+        // y = x·Wᵀ with W [out, in], as a Linear layer: dW = Gᵀ·x, stored row-major like W itself. In a scope,
+        // gradients belong to their tensor, so a second backward adds into the first.
+        using var scope = new TensorScope();
+        Tensor<double> w = Tensor.RandomNormal<double>([3, 5], seed: 1).RequireGrad();
+        Tensor<double> x = Tensor.RandomNormal<double>([4, 5], seed: 2);
+        Tensor<double> g = Tensor.RandomNormal<double>([4, 3], seed: 3);
+        Tensor<double> loss = (x.MatMul(w.Transpose()) * g).Sum();
+        loss.Backward(retainGraph: true);
+        Assert.That(w.Grad!.IsContiguous, Is.True);
+        double[] expected = new double[15];
+        for (int o = 0; o < 3; o++)
+            for (int i = 0; i < 5; i++)
+                for (int s = 0; s < 4; s++)
+                    expected[o * 5 + i] += g[s, o] * x[s, i];
+        Assert.That(w.Grad.ToArray(), Is.EqualTo(expected).Within(1e-12));
+
+        Tensor<double> first = w.Grad;
+        loss.Backward();
+        Assert.That(w.Grad, Is.SameAs(first), "the second gradient is added into the first, not into a new tensor");
+        Assert.That(w.Grad.ToArray(), Is.EqualTo(expected.Select(v => 2 * v).ToArray()).Within(1e-12));
+    }
+
+    [Test]
     public void Float32OpsMatchFloat64()
     {
         var random = Tensor.RandomNormal<double>([4, 5], seed: 9);

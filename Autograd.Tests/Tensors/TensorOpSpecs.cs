@@ -132,6 +132,8 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         S("MatMul", "batched", [[2, 3, 4], [2, 4, 2]], x => x[0].MatMul(x[1])),
         S("MatMul", "batched · shared matrix", [[2, 3, 4], [4, 2]], x => x[0].MatMul(x[1])),
         S("MatMul", "transposed operands", [[4, 3], [2, 4]], x => x[0].Transpose().MatMul(x[1].Transpose())),
+        S("MatMul", "matrix · transposed weight (Linear)", [[3, 4], [2, 4]], x => x[0].MatMul(x[1].Transpose())),
+        S("MatMul", "transposed matrix · matrix", [[4, 3], [4, 2]], x => x[0].Transpose().MatMul(x[1])),
         S("Dot", "vectors", [[5], [5]], x => x[0].Dot(x[1])),
         S("Outer", "vectors", [[3], [4]], x => x[0].Outer(x[1])),
 
