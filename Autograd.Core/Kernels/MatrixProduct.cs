@@ -5,8 +5,9 @@ namespace Autograd.Kernels;
 
 /// <summary>The one entry the tensor ops use for C = op(A)·op(B), row-major with leading dimensions.</summary>
 /// <remarks>
-/// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with an AVX2+FMA register-tiled micro-kernel, split over up
-/// to <see cref="Parallelism.MaxThreads"/> threads by columns (or rows) of C. Every C element is summed in the same
+/// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with an AVX2+FMA register-tiled micro-kernel, or for a few
+/// rows times a transposed float32 B, dot products that read B in place (see <see cref="DotProductGemm"/>); split over
+/// up to <see cref="Parallelism.MaxThreads"/> threads by columns (or rows) of C. Every C element is summed in the same
 /// order whatever the thread count, so results are bit-identical across runs and thread counts.
 /// </remarks>
 internal static unsafe class MatrixProduct
@@ -118,6 +119,13 @@ internal static unsafe class MatrixProduct
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>
     {
+        if (typeof(T) == typeof(float) && typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(p.TransposeA, p.TransposeB, p.M))
+        {
+            // A few rows times a transposed B (x·Wᵀ of a small batch): B's rows are read in place, not packed.
+            DotProductGemm.Run(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
+            return;
+        }
+
         GemmWorkspace workspace = GemmWorkspace.Rent();
         try
         {

@@ -36,6 +36,7 @@ public class MatrixProductTests
     [TestCase(20, 300, 50)]
     [TestCase(20, 30, 600)]
     [TestCase(9, 4100, 8)]
+    [TestCase(32, 500, 784)]
     public void LargeProductsMatchTheReferenceOnOneAndTwoThreads(int m, int n, int k)
     {
         foreach (bool transposeA in new[] { false, true })
@@ -52,8 +53,9 @@ public class MatrixProductTests
     [Test]
     public void ResultsAreBitIdenticalAcrossRunsAndThreadCounts()
     {
-        // KC depends on k alone, so each element is summed in one order however C is shared among threads.
-        foreach (var (m, n, k) in new[] { (150, 170, 700), (300, 40, 130) })
+        // KC depends on k alone, so each element is summed in one order however C is shared among threads; a small
+        // batch times Bᵀ (dot products, split by columns or, when C is tall, by rows) sums each element in one tree.
+        foreach (var (m, n, k) in new[] { (150, 170, 700), (300, 40, 130), (32, 130, 203), (32, 20, 2001) })
             foreach (bool transposeA in new[] { false, true })
             {
                 var problem = Problem<float>.Create(m, n, k, transposeA, transposeB: !transposeA, seed: 7);
