@@ -37,20 +37,22 @@ internal static unsafe class DotProductGemm
             float* b1 = b0 + Math.Min(1, columns - 1) * ldb;
             float* b2 = b0 + Math.Min(2, columns - 1) * ldb;
             float* b3 = b0 + Math.Min(3, columns - 1) * ldb;
-            int i = 0;
-            for (; i + 3 <= m && m - i != 4; i += 3)
-                Tile<RowCount3>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns);
+            int i = 0, tile = 0;
+            float* next = b0 + 4 * ldb;
+            int rowsAhead = Math.Min(4, n - j - 4);
+            for (; i + 3 <= m && m - i != 4; i += 3, tile++)
+                Tile<RowCount3>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns, Ahead(next, tile, ldb, rowsAhead));
             // The last rows: four as two pairs, two as a pair, one alone.
-            for (; i + 2 <= m; i += 2)
-                Tile<RowCount2>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns);
+            for (; i + 2 <= m; i += 2, tile++)
+                Tile<RowCount2>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns, Ahead(next, tile, ldb, rowsAhead));
             if (i < m)
-                Tile<RowCount1>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns);
+                Tile<RowCount1>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns, Ahead(next, tile, ldb, rowsAhead));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<TRows>(int k, Vector256<float> tailMask, float* a, nint lda,
-        float* b0, float* b1, float* b2, float* b3, float* c, nint ldc, int columns)
+        float* b0, float* b1, float* b2, float* b3, float* c, nint ldc, int columns, float* ahead)
         where TRows : struct, IRowCount
     {
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda;
@@ -61,6 +63,8 @@ internal static unsafe class DotProductGemm
         for (; p + 8 <= k; p += 8)
         {
             // Twelve accumulators, three A vectors and one B vector at a time fill the sixteen ymm registers.
+            // One line in two steps of the next group's row: by the time that group starts, its rows are in L2.
+            if ((p & 8) == 0) Sse.Prefetch1(ahead + p);
             Vector256<float> x0 = Avx.LoadVector256(a0 + p);
             Vector256<float> x1 = TRows.Count > 1 ? Avx.LoadVector256(a1 + p) : default;
             Vector256<float> x2 = TRows.Count > 2 ? Avx.LoadVector256(a2 + p) : default;
@@ -110,6 +114,14 @@ internal static unsafe class DotProductGemm
         if (TRows.Count > 1) Store(Sum4(c10, c11, c12, c13), c + ldc, columns);
         if (TRows.Count > 2) Store(Sum4(c20, c21, c22, c23), c + 2 * ldc, columns);
     }
+
+    /// <summary>
+    /// The row of the next group of four rows of B that tile <paramref name="tile"/> asks for while it runs (the first
+    /// four tiles of a group ask for one row each; later tiles, and the last group, for the current rows, already in
+    /// L1). In a training step the weights come from L3, and without this the first tile of each group waits on them.
+    /// </summary>
+    private static float* Ahead(float* next, int tile, nint ldb, int rowsAhead) =>
+        tile < rowsAhead ? next + tile * ldb : next - 4 * ldb;
 
     /// <summary>The four lane sums of v0 … v3, each as ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
