@@ -21,9 +21,8 @@ internal static unsafe class DotProductGemm
     /// rows of B read them again.</summary>
     public const int MaxRows = 32;
 
-    /// <summary>Whether a product of this shape and layout runs here.</summary>
-    public static bool Suits(bool transposeA, bool transposeB, int m) =>
-        !transposeA && transposeB && m <= MaxRows && Fma.IsSupported && Avx2.IsSupported;
+    /// <summary>Whether a product of this shape and layout runs here (the caller has chosen the AVX2+FMA kernels).</summary>
+    public static bool Suits(bool transposeA, bool transposeB, int m) => !transposeA && transposeB && m <= MaxRows;
 
     /// <summary>C[i, j] = Σₚ a[i·lda + p]·b[j·ldb + p] for i &lt; m, j &lt; n, overwriting C.</summary>
     public static void Run(int m, int n, int k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc)
@@ -37,16 +36,19 @@ internal static unsafe class DotProductGemm
             float* b1 = b0 + Math.Min(1, columns - 1) * ldb;
             float* b2 = b0 + Math.Min(2, columns - 1) * ldb;
             float* b3 = b0 + Math.Min(3, columns - 1) * ldb;
-            int i = 0, tile = 0;
-            float* next = b0 + 4 * ldb;
             int rowsAhead = Math.Min(4, n - j - 4);
-            for (; i + 3 <= m && m - i != 4; i += 3, tile++)
-                Tile<RowCount3>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns, Ahead(next, tile, ldb, rowsAhead));
-            // The last rows: four as two pairs, two as a pair, one alone.
-            for (; i + 2 <= m; i += 2, tile++)
-                Tile<RowCount2>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns, Ahead(next, tile, ldb, rowsAhead));
-            if (i < m)
-                Tile<RowCount1>(k, tailMask, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc, columns, Ahead(next, tile, ldb, rowsAhead));
+            // Tiles of three rows of A, the last four or five split as the packed kernel splits its last rows.
+            for (int i = 0, rows, tile = 0; i < m; i += rows, tile++)
+            {
+                rows = GemmDriver.SliverRows(m - i, 3);
+                float* ai = a + i * lda, ci = c + i * ldc + j, ahead = Ahead(b0, tile, ldb, rowsAhead);
+                switch (rows)
+                {
+                    case 3: Tile<RowCount3>(k, tailMask, ai, lda, b0, b1, b2, b3, ci, ldc, columns, ahead); break;
+                    case 2: Tile<RowCount2>(k, tailMask, ai, lda, b0, b1, b2, b3, ci, ldc, columns, ahead); break;
+                    default: Tile<RowCount1>(k, tailMask, ai, lda, b0, b1, b2, b3, ci, ldc, columns, ahead); break;
+                }
+            }
         }
     }
 
@@ -88,7 +90,8 @@ internal static unsafe class DotProductGemm
 
         if (p < k)
         {
-            // The same step over the last k mod 8 values; masked lanes load zeros.
+            // The same step over the last k mod 8 values; masked lanes load zeros. It is written out again because
+            // passing the twelve accumulators to a shared step by ref kept them in memory and halved the speed.
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             Vector256<float> x1 = TRows.Count > 1 ? Avx.MaskLoad(a1 + p, tailMask) : default;
             Vector256<float> x2 = TRows.Count > 2 ? Avx.MaskLoad(a2 + p, tailMask) : default;
@@ -120,8 +123,8 @@ internal static unsafe class DotProductGemm
     /// four tiles of a group ask for one row each; later tiles, and the last group, for the current rows, already in
     /// L1). In a training step the weights come from L3, and without this the first tile of each group waits on them.
     /// </summary>
-    private static float* Ahead(float* next, int tile, nint ldb, int rowsAhead) =>
-        tile < rowsAhead ? next + tile * ldb : next - 4 * ldb;
+    private static float* Ahead(float* b0, int tile, nint ldb, int rowsAhead) =>
+        tile < rowsAhead ? b0 + (4 + tile) * ldb : b0;
 
     /// <summary>The four lane sums of v0 … v3, each as ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -283,7 +283,7 @@ internal static unsafe class GemmDriver
     /// a last MR + 1 or MR + 2 rows are split in two halves, because a tile of one or two rows waits on its loads of B
     /// (a batch of 32 becomes four tiles of six and two of four, not five of six and one of two).
     /// </summary>
-    private static int SliverRows(int remaining, int mr) =>
+    internal static int SliverRows(int remaining, int mr) =>
         remaining > mr + 2 || remaining <= mr ? Math.Min(mr, remaining) : (remaining + 1) / 2;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

@@ -119,7 +119,7 @@ internal static unsafe class MatrixProduct
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>
     {
-        if (typeof(T) == typeof(float) && typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(p.TransposeA, p.TransposeB, p.M))
+        if (typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(p.TransposeA, p.TransposeB, p.M))
         {
             // A few rows times a transposed B (x·Wᵀ of a small batch): B's rows are read in place, not packed.
             DotProductGemm.Run(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
