@@ -88,19 +88,22 @@ internal static unsafe class MatrixProduct
             ? (problem.N + TKernel.Columns - 1) / TKernel.Columns
             : (problem.M + TKernel.Rows - 1) / TKernel.Rows;
         int threads = work < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, tiles), work / ParallelThreshold);
+        // Chosen for the whole product, not per part: a part of a tall C has fewer rows than the whole, and summing
+        // some parts one way and the rest another would make the result depend on the thread count.
+        bool dotProducts = typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M);
         if (threads <= 1)
         {
-            RunPart<T, TKernel>(problem);
+            RunPart<T, TKernel>(problem, dotProducts);
             return;
         }
 
         // One part per thread: finer parts would balance a late worker better, but each repacks all of A (or B),
         // which measured slower on two cores.
-        GemmWorkers.Run(new SplitJob<T, TKernel>(problem, threads, tiles, byColumns), threads - 1);
+        GemmWorkers.Run(new SplitJob<T, TKernel>(problem, threads, tiles, byColumns, dotProducts), threads - 1);
     }
 
     /// <summary>Part t of <c>threads</c>: a contiguous run of whole tiles along the split dimension.</summary>
-    private sealed class SplitJob<T, TKernel>(Problem<T> problem, int parts, int tiles, bool byColumns) : GemmJob(parts)
+    private sealed class SplitJob<T, TKernel>(Problem<T> problem, int parts, int tiles, bool byColumns, bool dotProducts) : GemmJob(parts)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>
     {
@@ -111,15 +114,15 @@ internal static unsafe class MatrixProduct
             int end = (int)((long)tiles * (part + 1) / Count) * width;
             RunPart<T, TKernel>(byColumns
                 ? problem.Columns(start, Math.Min(end, problem.N))
-                : problem.Rows(start, Math.Min(end, problem.M)));
+                : problem.Rows(start, Math.Min(end, problem.M)), dotProducts);
         }
     }
 
-    private static void RunPart<T, TKernel>(Problem<T> p)
+    private static void RunPart<T, TKernel>(Problem<T> p, bool dotProducts)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>
     {
-        if (typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(p.TransposeA, p.TransposeB, p.M))
+        if (dotProducts)
         {
             // A few rows times a transposed B (x·Wᵀ of a small batch): B's rows are read in place, not packed.
             DotProductGemm.Run(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
