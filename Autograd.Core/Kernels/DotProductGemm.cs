@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace Autograd.Kernels;
 
 /// <summary>
-/// C[m×n] = A[m×k]·Bᵀ for float32 with B stored n×k row by row (a Linear layer's x·Wᵀ) and only a few rows of A: each
-/// C element is the dot product of a row of A and a row of B, so B is read in place, front to back, instead of being
-/// packed for so few rows.
+/// C[m×n] = A[m×k]·Bᵀ for float32 with B stored n×k row by row (a Linear layer's x·Wᵀ) and only a few rows of A or of
+/// B: each C element is the dot product of a row of A and a row of B, so both are read in place, front to back,
+/// instead of being packed for so few rows or columns.
 /// </summary>
 /// <remarks>
 /// A tile is three rows of A by four rows of B in twelve ymm accumulators; a step of eight p loads the three A
@@ -22,33 +22,69 @@ internal static unsafe class DotProductGemm
     public const int MaxRows = 32;
 
     /// <summary>Whether a product of this shape and layout runs here (the caller has chosen the AVX2+FMA kernels).</summary>
-    public static bool Suits(bool transposeA, bool transposeB, int m) => !transposeA && transposeB && m <= MaxRows;
+    public static bool Suits(bool transposeA, bool transposeB, int m, int n) =>
+        !transposeA && transposeB && (m <= MaxRows || n <= MaxColumns);
+
+    /// <summary>The most rows of B (columns of C) for which reading A in place beats packing it, whatever the rows of
+    /// A: all of B stays in L1 while each tile of A, read once, meets every group of B.</summary>
+    public const int MaxColumns = 16;
 
     /// <summary>C[i, j] = Σₚ a[i·lda + p]·b[j·ldb + p] for i &lt; m, j &lt; n, overwriting C.</summary>
     public static void Run(int m, int n, int k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc)
     {
         Vector256<float> tailMask = TailMask(k % 8);
+        if (m > MaxRows)
+        {
+            RunNarrow(m, n, k, tailMask, a, lda, b, ldb, c, ldc);
+            return;
+        }
+
         for (int j = 0; j < n; j += 4)
         {
-            int columns = Math.Min(4, n - j);
-            // An edge group of fewer than four rows of B repeats its last row and drops the repeated sums.
-            float* b0 = b + j * ldb;
-            float* b1 = b0 + Math.Min(1, columns - 1) * ldb;
-            float* b2 = b0 + Math.Min(2, columns - 1) * ldb;
-            float* b3 = b0 + Math.Min(3, columns - 1) * ldb;
             int rowsAhead = Math.Min(4, n - j - 4);
             // Tiles of three rows of A, the last four or five split as the packed kernel splits its last rows.
             for (int i = 0, rows, tile = 0; i < m; i += rows, tile++)
             {
                 rows = GemmDriver.SliverRows(m - i, 3);
-                float* ai = a + i * lda, ci = c + i * ldc + j, ahead = Ahead(b0, tile, ldb, rowsAhead);
-                switch (rows)
-                {
-                    case 3: Tile<RowCount3>(k, tailMask, ai, lda, b0, b1, b2, b3, ci, ldc, columns, ahead); break;
-                    case 2: Tile<RowCount2>(k, tailMask, ai, lda, b0, b1, b2, b3, ci, ldc, columns, ahead); break;
-                    default: Tile<RowCount1>(k, tailMask, ai, lda, b0, b1, b2, b3, ci, ldc, columns, ahead); break;
-                }
+                RunTile(rows, k, tailMask, a + i * lda, lda, b, ldb, j, n, c + i * ldc + j, ldc, Ahead(b + j * ldb, tile, ldb, rowsAhead));
             }
+        }
+    }
+
+    /// <summary>
+    /// The loops of <see cref="Run"/> the other way round, for a C of many rows and few columns (a classifier's output
+    /// layer): each tile of A is read from memory once and meets every group of B, all of which stays in L1. While
+    /// group g runs, it asks L2 for row g of the next tile of A.
+    /// </summary>
+    private static void RunNarrow(int m, int n, int k, Vector256<float> tailMask, float* a, nint lda, float* b, nint ldb, float* c, nint ldc)
+    {
+        for (int i = 0, rows; i < m; i += rows)
+        {
+            rows = GemmDriver.SliverRows(m - i, 3);
+            float* ai = a + i * lda, next = ai + rows * lda;
+            int rowsAhead = Math.Min(3, m - i - rows);
+            for (int j = 0, group = 0; j < n; j += 4, group++)
+                RunTile(rows, k, tailMask, ai, lda, b, ldb, j, n, c + i * ldc + j, ldc, group < rowsAhead ? next + group * lda : ai);
+        }
+    }
+
+    /// <summary>The tile of <paramref name="rows"/> rows of A from <paramref name="a"/> and the group of (up to four)
+    /// rows of B from row <paramref name="j"/>, into C at <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTile(int rows, int k, Vector256<float> tailMask, float* a, nint lda, float* b, nint ldb, int j, int n,
+        float* c, nint ldc, float* ahead)
+    {
+        int columns = Math.Min(4, n - j);
+        // An edge group of fewer than four rows of B repeats its last row and drops the repeated sums.
+        float* b0 = b + j * ldb;
+        float* b1 = b0 + Math.Min(1, columns - 1) * ldb;
+        float* b2 = b0 + Math.Min(2, columns - 1) * ldb;
+        float* b3 = b0 + Math.Min(3, columns - 1) * ldb;
+        switch (rows)
+        {
+            case 3: Tile<RowCount3>(k, tailMask, a, lda, b0, b1, b2, b3, c, ldc, columns, ahead); break;
+            case 2: Tile<RowCount2>(k, tailMask, a, lda, b0, b1, b2, b3, c, ldc, columns, ahead); break;
+            default: Tile<RowCount1>(k, tailMask, a, lda, b0, b1, b2, b3, c, ldc, columns, ahead); break;
         }
     }
 

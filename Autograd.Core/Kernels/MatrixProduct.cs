@@ -6,9 +6,10 @@ namespace Autograd.Kernels;
 /// <summary>The one entry the tensor ops use for C = op(A)·op(B), row-major with leading dimensions.</summary>
 /// <remarks>
 /// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with an AVX2+FMA register-tiled micro-kernel, or for a few
-/// rows times a transposed float32 B, dot products that read B in place (see <see cref="DotProductGemm"/>); split over
-/// up to <see cref="Parallelism.MaxThreads"/> threads by columns (or rows) of C. Every C element is summed in the same
-/// order whatever the thread count, so results are bit-identical across runs and thread counts.
+/// rows or columns of a product with a transposed float32 B, dot products that read both operands in place (see
+/// <see cref="DotProductGemm"/>); split over up to <see cref="Parallelism.MaxThreads"/> threads by columns (or rows)
+/// of C. Every C element is summed in the same order whatever the thread count, so results are bit-identical across
+/// runs and thread counts.
 /// </remarks>
 internal static unsafe class MatrixProduct
 {
@@ -90,7 +91,7 @@ internal static unsafe class MatrixProduct
         int threads = work < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, tiles), work / ParallelThreshold);
         // Chosen for the whole product, not per part: a part of a tall C has fewer rows than the whole, and summing
         // some parts one way and the rest another would make the result depend on the thread count.
-        bool dotProducts = typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M);
+        bool dotProducts = typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M, problem.N);
         if (threads <= 1)
         {
             RunPart<T, TKernel>(problem, dotProducts);
@@ -124,7 +125,7 @@ internal static unsafe class MatrixProduct
     {
         if (dotProducts)
         {
-            // A few rows times a transposed B (x·Wᵀ of a small batch): B's rows are read in place, not packed.
+            // x·Wᵀ of a small batch or of a narrow layer: the rows of A and B are read in place, not packed.
             DotProductGemm.Run(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
             return;
         }

@@ -37,6 +37,7 @@ public class MatrixProductTests
     [TestCase(20, 30, 600)]
     [TestCase(9, 4100, 8)]
     [TestCase(32, 500, 784)]
+    [TestCase(512, 10, 400)]
     public void LargeProductsMatchTheReferenceOnOneAndTwoThreads(int m, int n, int k)
     {
         foreach (bool transposeA in new[] { false, true })
@@ -55,8 +56,9 @@ public class MatrixProductTests
     {
         // KC depends on k alone, so each element is summed in one order however C is shared among threads; a small
         // batch times Bᵀ (dot products, split by columns or, when C is tall, by rows) sums each element in one tree. The
-        // last case has too many rows for dot products while each half of its rows would not.
-        foreach (var (m, n, k) in new[] { (150, 170, 700), (300, 40, 130), (32, 130, 203), (32, 20, 2001), (40, 20, 1000) })
+        // (40, 20, 1000) has too many rows for dot products while each half of its rows would not; (300, 10, 401) is a
+        // narrow C, dot products whatever its rows.
+        foreach (var (m, n, k) in new[] { (150, 170, 700), (300, 40, 130), (32, 130, 203), (32, 20, 2001), (40, 20, 1000), (300, 10, 401) })
             foreach (bool transposeA in new[] { false, true })
             {
                 var problem = Problem<float>.Create(m, n, k, transposeA, transposeB: !transposeA, seed: 7);
