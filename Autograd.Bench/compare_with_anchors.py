@@ -2,12 +2,13 @@
 """Runs the quick figures and the PyTorch anchor one after the other, on 1 and on 2 threads, and prints the
 Markdown table of docs/benchmarks.md (ours, PyTorch's, and the ratio, higher is better for us).
 
-    /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2] [--rounds 5]
+    /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2] [--rounds 9]
 
 On a shared machine both sides drift by 15-50 % over minutes, so each thread count is measured in several rounds,
-alternating which side goes first; the table gives each side's median over the rounds, their ratio, the lowest
-and highest ratio of a single round, and the ratio of each side's best round (a neighbour's load only ever slows a
-side down, so each side's best round is the closest to its speed on an idle machine).
+each of ours between two runs of the anchor; the table gives each side's median over its runs, their ratio, the
+median, lowest and highest ratio of one of our rounds to the mean of the anchor's runs on either side of it, and
+the ratio of each side's best run (a neighbour's load only ever slows a side down, so each side's best run is the
+closest to its speed on an idle machine).
 
 Needs Debian's python3-torch and libopenblas0-pthread (see ../shared/anchors/README.md).
 """
@@ -39,12 +40,12 @@ def run(command, env):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     subprocess.run(["dotnet", "build", "-c", "Release", "-v", "quiet", "-nologo", "Autograd.Bench"], cwd=ROOT, check=True,
                    capture_output=True)
     bench = os.path.join(ROOT, "Autograd.Bench", "bin", "Release", "net10.0", "Autograd.Bench.dll")
-    print(f"| figure | threads | Autograd | PyTorch | ratio (>1: Autograd ahead) | ratio per round (of {args.rounds}) | best round vs best round |")
+    print(f"| figure | threads | Autograd | PyTorch | ratio (>1: Autograd ahead) | ratio per round: median (range) of {args.rounds} | best round vs best round |")
     print("|---|---|---|---|---|---|---|")
     for threads in args.threads:
         limits = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
@@ -63,10 +64,12 @@ def main():
                 if match:
                     theirs.setdefault(name, []).append(CONVERT.get(name, lambda v: v)(float(match.group(1))))
 
-        for round_ in range(args.rounds):
-            first, second = (measure_ours, measure_theirs) if round_ % 2 == 0 else (measure_theirs, measure_ours)
-            first()
-            second()
+        # PyTorch, ours, PyTorch, ours, ..., PyTorch: each of our rounds sits between two of the anchor's (which take
+        # seconds, against our tens), and its ratio is taken against their mean, so a drift over the round cancels.
+        measure_theirs()
+        for _ in range(args.rounds):
+            measure_ours()
+            measure_theirs()
         for name, values in ours.items():
             value, unit = statistics.median(values), units[name]
             anchor = ANCHOR_LINES.get(name)
@@ -76,9 +79,10 @@ def main():
             peer = statistics.median(theirs[name])
             higher_is_better = anchor[2]
             ratio = value / peer if higher_is_better else peer / value
-            rounds = [o / t if higher_is_better else t / o for o, t in zip(values, theirs[name])]
+            around = [(before + after) / 2 for before, after in zip(theirs[name], theirs[name][1:])]
+            rounds = [o / t if higher_is_better else t / o for o, t in zip(values, around)]
             best = max(values) / max(theirs[name]) if higher_is_better else min(theirs[name]) / min(values)
-            print(f"| {name} | {threads} | {value:g} {unit} | {peer:.3g} {unit} | {ratio:.2f}× | {min(rounds):.2f}–{max(rounds):.2f}× | {best:.2f}× |")
+            print(f"| {name} | {threads} | {value:g} {unit} | {peer:.3g} {unit} | {ratio:.2f}× | {statistics.median(rounds):.2f}× ({min(rounds):.2f}–{max(rounds):.2f}×) | {best:.2f}× |")
             if name == "scalar_ops":
                 print(f"| {name} vs micrograd (quoted) | {threads} | {value:g} {unit} | {MICROGRAD_M_OPS:g} {unit} (micrograd) | {value / MICROGRAD_M_OPS:.0f}× | | |")
         sys.stdout.flush()
