@@ -36,7 +36,10 @@ internal static unsafe class GemmDriver
     {
         int mr = TKernel.Rows, nr = TKernel.Columns;
         int kcMax = DepthBlock<T, TKernel>(k);
-        int mcMax = Math.Min(TKernel.RowBlock, RoundUp(m, mr));
+        // Row blocks of equal height rather than full ones and a remainder: a last block of a few rows would stream
+        // the whole packed panel of B from L3 for little work (a batch of 128 was 120 rows and 8).
+        int rowBlocks = (m + TKernel.RowBlock - 1) / TKernel.RowBlock;
+        int mcMax = RoundUp((m + rowBlocks - 1) / rowBlocks, mr);
         int ncMax = Math.Min(TKernel.ColumnBlock, RoundUp(n, nr));
         T* packedA = workspace.PackedA<T>(mcMax * kcMax);
         T* packedB = workspace.PackedB<T>(ncMax * kcMax);

@@ -31,7 +31,7 @@ public class MatrixProductTests
 
     // Past the blocking: m > MC, k > KC (so C is accumulated over depth blocks), and n > NC for the wide one;
     // all above the threshold (64³ multiply-adds) where two threads split the work.
-    [TestCase(125, 100, 30)]
+    [TestCase(160, 100, 30)]
     [TestCase(70, 67, 90)]
     [TestCase(20, 300, 50)]
     [TestCase(20, 30, 600)]
