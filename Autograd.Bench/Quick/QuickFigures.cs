@@ -28,7 +28,7 @@ public static class QuickFigures
         foreach (var batch in new[] { 32, 128, 512 })
         {
             var step = new MlpTrainingStep(batch);
-            Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), repetitions: 51) * 1e3, "ms");
+            Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), TimeSpan.FromSeconds(1), minimumRepetitions: 51) * 1e3, "ms");
         }
     }
 
@@ -46,13 +46,22 @@ public static class QuickFigures
     /// <remarks>The warm-up runs for a fixed time, not a count, so the JIT has promoted the hot code to its optimized tier.</remarks>
     public static double MedianSeconds(Action work, int repetitions) => MedianSeconds(work, repetitions, WarmUp);
 
+    /// <summary>
+    /// The median over about <paramref name="timed"/> of repetitions (at least <paramref name="minimumRepetitions"/>),
+    /// so that a short action is timed over as long a stretch as a long one: this machine's speed changes every few
+    /// tenths of a second, and fifty runs of a millisecond would see only one of its states.
+    /// </summary>
+    private static double MedianSeconds(Action work, TimeSpan timed, int minimumRepetitions)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        double secondsPerRun = RunFor(work, WarmUp);
+        return MedianSeconds(work, Math.Max(minimumRepetitions, (int)(timed.TotalSeconds / secondsPerRun)), TimeSpan.Zero);
+    }
+
     private static double MedianSeconds(Action work, int repetitions, TimeSpan warmUpTime)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var warmUp = Stopwatch.StartNew();
-        do
-            work();
-        while (warmUp.Elapsed < warmUpTime);
+        RunFor(work, warmUpTime);
         var times = new double[repetitions];
         for (var i = 0; i < repetitions; i++)
         {
@@ -62,6 +71,20 @@ public static class QuickFigures
         }
         Array.Sort(times);
         return times[repetitions / 2];
+    }
+
+    /// <summary>Runs <paramref name="work"/> for <paramref name="time"/>, at least once; returns the mean seconds of a run.</summary>
+    private static double RunFor(Action work, TimeSpan time)
+    {
+        var clock = Stopwatch.StartNew();
+        int runs = 0;
+        do
+        {
+            work();
+            runs++;
+        }
+        while (clock.Elapsed < time);
+        return clock.Elapsed.TotalSeconds / runs;
     }
 
     private static void Report(TextWriter output, string name, double value, string unit) =>
