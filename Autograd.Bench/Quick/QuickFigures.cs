@@ -55,13 +55,19 @@ public static class QuickFigures
     {
         ArgumentNullException.ThrowIfNull(work);
         double secondsPerRun = RunFor(work, WarmUp);
-        return MedianSeconds(work, Math.Max(minimumRepetitions, (int)(timed.TotalSeconds / secondsPerRun)), TimeSpan.Zero);
+        return TimedMedian(work, Math.Max(minimumRepetitions, (int)(timed.TotalSeconds / secondsPerRun)));
     }
 
     private static double MedianSeconds(Action work, int repetitions, TimeSpan warmUpTime)
     {
         ArgumentNullException.ThrowIfNull(work);
         RunFor(work, warmUpTime);
+        return TimedMedian(work, repetitions);
+    }
+
+    /// <summary>The median wall time of <paramref name="repetitions"/> runs, each timed on its own.</summary>
+    private static double TimedMedian(Action work, int repetitions)
+    {
         var times = new double[repetitions];
         for (var i = 0; i < repetitions; i++)
         {

@@ -55,9 +55,9 @@ public class MatrixProductTests
     public void ResultsAreBitIdenticalAcrossRunsAndThreadCounts()
     {
         // KC depends on k alone, so each element is summed in one order however C is shared among threads; a small
-        // batch times Bᵀ (dot products, split by columns or, when C is tall, by rows) sums each element in one tree. The
-        // (40, 20, 1000) has too many rows for dot products while each half of its rows would not; (300, 10, 401) is a
-        // narrow C, dot products whatever its rows.
+        // batch times Bᵀ (dot products, split by columns or, when C is tall, by rows) sums each element in one tree.
+        // (40, 20, 1000) has too many rows for dot products, though each half of its rows has few enough; (300, 10,
+        // 401) is a narrow C, dot products whatever its rows.
         foreach (var (m, n, k) in new[] { (150, 170, 700), (300, 40, 130), (32, 130, 203), (32, 20, 2001), (40, 20, 1000), (300, 10, 401) })
             foreach (bool transposeA in new[] { false, true })
             {
