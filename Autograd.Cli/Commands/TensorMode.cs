@@ -24,11 +24,16 @@ internal static class TensorMode
         var leaves = bindings.Select(b => KeyValuePair.Create(b.Key, Leaf(b.Key, b.Value))).ToList();
         TensorEvaluation evaluation = TensorEvaluator.Run(compiled, leaves);
         Tensor<double> output = evaluation.Output;
-        string name = output.Label ?? "the output";
         if (output.Size != 1)
+        {
+            string shape = $"has shape [{string.Join(",", output.Shape)}]; gradients need a single number";
             throw new ProgramException(
-                $"the output '{name}' has shape [{string.Join(",", output.Shape)}]; gradients need a single number: end with f = sum({name}) (or sum({name} * G) for a weighted sum)",
+                output.Label is { } name
+                    ? $"the output '{name}' {shape}: end with f = sum({name}) (or sum({name} * G) for a weighted sum)"
+                    : $"the output {UnnamedOutput(compiled)} {shape}: write f = sum({UnnamedOutput(compiled)}) (or sum(({UnnamedOutput(compiled)}) * G) for a weighted sum)",
                 compiled.Source, evaluation.Positions.GetValueOrDefault(output), showCaret: false);
+        }
+
         output.Label ??= "out";
         if (!output.RequiresGrad) return evaluation;
         // Keep the intermediate gradients, so the graph dumps and the explanation can show them.
@@ -40,6 +45,9 @@ internal static class TensorMode
                 throw new ProgramException($"the gradient with respect to '{input}' is not finite; check the program's domain (log, sqrt, division)", compiled.Source, 0, showCaret: false);
         return evaluation;
     }
+
+    /// <summary>The text of the last statement, an expression with no name.</summary>
+    private static string UnnamedOutput(CompiledProgram compiled) => compiled.Instructions[^1].Name ?? "the output";
 
     private static Tensor<double> Leaf(string name, Tensor<double> value)
     {

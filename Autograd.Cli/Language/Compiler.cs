@@ -134,7 +134,8 @@ internal sealed class Compiler
         {
             int position = Peek.Position;
             ParseExpression();
-            _code.Add(new Instruction(OpCode.Result, position));
+            // The expression's text names an unnamed output in messages.
+            _code.Add(new Instruction(OpCode.Result, position, Name: _source[position..Peek.Position].Trim()));
         }
     }
 
