@@ -65,19 +65,31 @@ internal static class Evaluator
         return new Evaluation(result!, inputs, positions);
     }
 
+    /// <summary>
+    /// Runs one operation. An operation on constants alone (the -1 in <c>x ^ -1</c>, or <c>1/2</c>) gives a constant
+    /// when its value is finite, as a written number would: an exponent must be constant for a negative base to
+    /// have a derivative.
+    /// </summary>
     private static Value Apply(Instruction instruction, List<Value> stack)
+    {
+        int count = instruction.Code switch { OpCode.Negate => 1, OpCode.Call => instruction.ArgumentCount, _ => 2 };
+        Value[] operands = new Value[count];
+        for (int i = count - 1; i >= 0; i--) operands[i] = Pop(stack);
+        Value made = Compute(instruction, operands);
+        return operands.All(o => o.IsConstant) && double.IsFinite(made.Data) ? Value.Constant(made.Data) : made;
+    }
+
+    private static Value Compute(Instruction instruction, Value[] operands)
     {
         switch (instruction.Code)
         {
             case OpCode.Negate:
-                return -Pop(stack);
+                return -operands[0];
             case OpCode.Call:
-                Value[] arguments = new Value[instruction.ArgumentCount];
-                for (int i = arguments.Length - 1; i >= 0; i--) arguments[i] = Pop(stack);
-                return Functions.Apply(instruction.Name!, arguments);
+                return Functions.Apply(instruction.Name!, operands);
         }
 
-        Value b = Pop(stack), a = Pop(stack);
+        Value a = operands[0], b = operands[1];
         return instruction.Code switch
         {
             OpCode.Add => a + b,

@@ -21,7 +21,7 @@ internal static class TensorEvaluator
     {
         var scope = inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var positions = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
-        // Numbers written in the program, which an axis argument must be.
+        // Numbers written in the program (and operations on them alone), which an axis argument must be.
         var literals = new HashSet<Tensor<double>>(ReferenceEqualityComparer.Instance);
         var stack = new List<Tensor<double>>();
         Tensor<double>? result = null;
@@ -80,7 +80,8 @@ internal static class TensorEvaluator
         switch (instruction.Code)
         {
             case OpCode.Negate:
-                return -Pop(stack);
+                Tensor<double> operand = Pop(stack);
+                return Literal(-operand, literals.Contains(operand), literals);
             case OpCode.Call:
                 int? axis = null;
                 if (instruction.ArgumentCount == 2)
@@ -96,7 +97,7 @@ internal static class TensorEvaluator
         }
 
         Tensor<double> b = Pop(stack), a = Pop(stack);
-        return instruction.Code switch
+        return Literal(instruction.Code switch
         {
             OpCode.Add => a + b,
             OpCode.Subtract => a - b,
@@ -106,7 +107,17 @@ internal static class TensorEvaluator
             OpCode.Power => literals.Contains(b) ? a.Pow(b.Item()) : a.Pow(b),
             OpCode.MatrixProduct => a.MatMul(b),
             _ => throw new InvalidOperationException($"unknown instruction {instruction.Code}"),
-        };
+        }, literals.Contains(a) && literals.Contains(b), literals);
+    }
+
+    /// <summary>
+    /// An operation on numbers written in the program gives a number written in the program (the -1 in
+    /// <c>sum(x, -1)</c> or <c>x ^ -1</c>), as it would be had it been written out.
+    /// </summary>
+    private static Tensor<double> Literal(Tensor<double> made, bool ofLiterals, HashSet<Tensor<double>> literals)
+    {
+        if (ofLiterals) literals.Add(made);
+        return made;
     }
 
     private static string Describe(Instruction instruction) => instruction.Code switch

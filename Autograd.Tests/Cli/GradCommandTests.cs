@@ -87,6 +87,27 @@ public class GradCommandTests
     }
 
     [Test]
+    public void AnExponentOfConstantsAloneIsAConstantSoANegativeBaseHasADerivative()
+    {
+        // d/dx x^-1 = -x^-2 and d/dx x^(1/3) = x^(-2/3)/3 at x = -2 and 8; a base's derivative needs no ln(base) for
+        // a constant exponent, but -1 is a negation of 1 and 1/3 a division.
+        var result = CliRunner.Run("grad", "f = x ^ -1 + y ^ (1/3)", "x=-2", "y=8", "--json");
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        using (var document = JsonDocument.Parse(result.Out))
+        {
+            JsonElement grad = document.RootElement.GetProperty("grad");
+            Assert.That(document.RootElement.GetProperty("value").GetDouble(), Is.EqualTo(1.5).Within(1e-15));
+            Assert.That(grad.GetProperty("x").GetDouble(), Is.EqualTo(-0.25));
+            Assert.That(grad.GetProperty("y").GetDouble(), Is.EqualTo(1.0 / 12).Within(1e-15));
+        }
+
+        // An exponent that depends on an input still has ln(base) in its derivative, which a negative base makes NaN.
+        result = CliRunner.Run("grad", "f = x ^ -y", "x=-2", "y=1");
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.Error, Does.Contain("with respect to its second input is NaN"));
+    }
+
+    [Test]
     public void ABareExpressionIsTheOutputAndAnUnusedInputHasGradientZero()
     {
         var result = CliRunner.Run("grad", "x * x", "x=3", "unused=1");

@@ -98,6 +98,18 @@ public sealed class TensorCliTests
         Assert.That(result.Out.Trim(), Is.EqualTo("{\"value\":3.25,\"grad\":{\"x\":[0.5,0.5,0.5],\"s\":7}}"));
     }
 
+    [Test]
+    public void ANegativeAxisCountsFromTheEnd()
+    {
+        // -1 is a negation of the number 1, and 1 - 2 a difference of two numbers: both are numbers written in the program.
+        CliResult last = CliRunner.Run("grad", "f = sum(softmax(x, -1) * y)", "x=[[1,2],[3,5]]", "y=[[1,0],[0,1]]", "--json");
+        CliResult explicitAxis = CliRunner.Run("grad", "f = sum(softmax(x, 1) * y)", "x=[[1,2],[3,5]]", "y=[[1,0],[0,1]]", "--json");
+        Assert.That(last.ExitCode, Is.Zero, last.Error);
+        Assert.That(last.Out, Is.EqualTo(explicitAxis.Out));
+        Assert.That(CliRunner.Run("grad", "f = sum(max(x, 1 - 2))", "x=[[1,4],[3,2]]", "--json").Out.Trim(),
+            Is.EqualTo("{\"value\":7,\"grad\":{\"x\":[[0,1],[1,0]]}}"));
+    }
+
     [TestCase(new[] { "grad", "D = W @ X", "W=[[1,2]]", "X=[[1,0],[2,0]]" }, "gradients need a single number: end with f = sum(D)")]
     [TestCase(new[] { "grad", "W @ X ", "W=[[1,2]]", "X=[[1,0],[2,0]]" }, "the output W @ X has shape [1,2]; gradients need a single number: write f = sum(W @ X)")]
     [TestCase(new[] { "grad", "D = W @ X; f = sum(D)", "W=[[1,2,3]]", "X=[[1,2]]" }, "matmul: [1,3] @ [1,2]: inner dimensions 3 and 1 differ")]
