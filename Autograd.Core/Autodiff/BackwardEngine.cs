@@ -41,6 +41,9 @@ internal static class BackwardEngine
                     $"{caller}: the output has shape {ShapeMath.Format(output.ShapeArray)}; a gradient can be implicit only for a single element. Pass the output gradient (∂L/∂output, same shape), or reduce the output first, e.g. with Sum()."));
             if (!ShapeMath.SameShape(seed.ShapeArray, output.ShapeArray))
                 throw new ArgumentException($"{caller}: the output gradient has shape {ShapeMath.Format(seed.ShapeArray)} but the output has shape {ShapeMath.Format(output.ShapeArray)}");
+            // The caller's gradient may reach a leaf's Grad unchanged (through an add, say); no leaf may then own it,
+            // add later gradients into it in place or recycle it, since the caller still holds it.
+            if (outputGrads?[i] is not null) seed.Buffer.LeaveToCollector();
             Accumulate(pending, output, seed);
         }
 

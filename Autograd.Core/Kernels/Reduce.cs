@@ -37,6 +37,8 @@ internal static class Reduce
             {
                 ReadOnlySpan<T> row = x.Slice(o * n, n);
                 int at = TensorPrimitives.IndexOfMax(row);
+                // IndexOfMax ranks +0 above −0, which are equal: the first zero is then the first maximum.
+                if (T.IsZero(row[at])) at = FirstZero(row, at);
                 values[o] = row[at];
                 indices[o] = at;
                 continue;
@@ -63,5 +65,12 @@ internal static class Reduce
         }
 
         return (values, indices);
+    }
+
+    private static int FirstZero<T>(ReadOnlySpan<T> row, int last) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < last; j++)
+            if (T.IsZero(row[j])) return j;
+        return last;
     }
 }

@@ -76,7 +76,9 @@ public sealed partial class Tensor<T>
             TensorPrimitives.Subtract(destination, log1p, destination);
             System.Buffers.ArrayPool<T>.Shared.Return(rented);
         });
-        return Record(y, "log_sigmoid", [this], g => [g * (T.One - y.Exp())]);
+        // d/dx log σ(x) = 1 − σ(x) = σ(−x): the latter keeps its digits for large x, where 1 − e^y cancels to 0.
+        Tensor<T> x = this;
+        return Record(y, "log_sigmoid", [x], g => [g * (-x).Sigmoid()]);
     }
 
     /// <summary>max(0, x). dy/dx = 1 where x &gt; 0, else 0 (the subgradient 0 at the kink, as PyTorch).</summary>
@@ -111,12 +113,15 @@ public sealed partial class Tensor<T>
         if (min > max) throw new ArgumentException($"clamp: min {min} is greater than max {max}");
         Tensor<T> x = this;
         Tensor<T> y = Map((s, d) => TensorPrimitives.Clamp(s, min, max, d));
-        return Record(y, "clamp", [x], g => [g * (One - Less(x, Constant(min))) * (One - Greater(x, Constant(max)))]);
+        // Chosen, not multiplied by a 0/1 mask: an infinite upstream gradient outside the interval (a sqrt or log
+        // guarded by the clamp) must give 0 there, not ∞·0 = NaN.
+        return Record(y, "clamp", [x], g => [Where((One - Less(x, Constant(min))) * (One - Greater(x, Constant(max))), g, Zero)]);
     }
 
     /// <summary>
     /// Elementwise choice: <paramref name="a"/> where <paramref name="mask"/> is non-zero, else <paramref name="b"/>,
-    /// broadcasting all three. The mask gets no gradient; a gets g·mask and b gets g·(1 − mask).
+    /// broadcasting all three. The mask gets no gradient; a gets g where the mask is non-zero and 0 elsewhere, b the
+    /// other way round (chosen, not multiplied by the mask, so that an infinite g on the side not taken gives 0, not NaN).
     /// </summary>
     /// <param name="mask">Non-zero where a is chosen (for example a comparison mask).</param>
     /// <param name="a">Chosen where the mask is non-zero.</param>
@@ -137,7 +142,7 @@ public sealed partial class Tensor<T>
         }
 
         var m = new Tensor<T>(chosenStorage, shape);
-        return Record(new Tensor<T>(valuesStorage, shape), "where", [mask, a, b], g => [null, g * m, g * (One - m)]);
+        return Record(new Tensor<T>(valuesStorage, shape), "where", [mask, a, b], g => [null, Where(m, g, Zero), Where(m, Zero, g)]);
     }
 
     /// <summary>1 where a &gt; b, else 0, broadcasting. A mask: it takes no part in gradients.</summary>

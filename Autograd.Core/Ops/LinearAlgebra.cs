@@ -90,8 +90,9 @@ public sealed partial class Tensor<T>
     private static Tensor<T> MultiplyBatched(Tensor<T> a, Tensor<T> b)
     {
         int m = a._shape[^2], k = a._shape[^1], n = b._shape[^1];
-        // A stack of matrices times one matrix is one tall product when the stack is contiguous.
-        if (b.Rank == 2 && a.IsContiguous)
+        // A stack of matrices times one matrix is one tall product when the stack is contiguous (and k > 0, so that
+        // the rows of the stack can be counted from its size).
+        if (b.Rank == 2 && a.IsContiguous && k > 0)
         {
             Tensor<T> tall = Multiply2D(new Tensor<T>(a.Buffer, a.Offset, [a.Size / k, k], [k, 1]), b);
             return new Tensor<T>(tall.Buffer, [.. a._shape[..^1], n]);

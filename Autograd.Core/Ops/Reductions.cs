@@ -43,8 +43,8 @@ public sealed partial class Tensor<T>
         return Record(y, "sum", [this], g => [g.Reshape(kept).Expand(input)]);
     }
 
-    /// <summary>The mean of all elements.</summary>
-    public Tensor<T> Mean() => Sum() / T.CreateTruncating(Math.Max(Size, 1));
+    /// <summary>The mean of all elements (NaN for a tensor with none, as in PyTorch).</summary>
+    public Tensor<T> Mean() => Sum() / T.CreateTruncating(Size);
 
     /// <summary>Means along <paramref name="axis"/>.</summary>
     /// <param name="axis">The axis.</param>
@@ -59,7 +59,7 @@ public sealed partial class Tensor<T>
         bool[] reduced = ReducedAxes(axes, "mean");
         int count = 1;
         for (int a = 0; a < Rank; a++) if (reduced[a]) count *= _shape[a];
-        return Sum(axes, keepDim) / T.CreateTruncating(Math.Max(count, 1));
+        return Sum(axes, keepDim) / T.CreateTruncating(count);
     }
 
     /// <summary>The largest element (a scalar); the gradient goes to its first position.</summary>
@@ -104,8 +104,12 @@ public sealed partial class Tensor<T>
     /// <param name="keepDim">Keep the reduced axis with size 1.</param>
     public Tensor<T> LogSumExp(int axis, bool keepDim = false)
     {
-        // The shift m is a constant for differentiation: the result does not depend on it.
+        // The shift m is a constant for differentiation: the result does not depend on it. An infinite maximum shifts
+        // by 0 instead, as in PyTorch, so that a row of −∞ gives −∞ and a row holding +∞ gives +∞, not ∞ − ∞ = NaN.
         Tensor<T> m = Max(axis, keepDim: true).Detach();
+        Span<T> shift = m.AsSpan();
+        for (int i = 0; i < shift.Length; i++)
+            if (!T.IsFinite(shift[i])) shift[i] = T.Zero;
         Tensor<T> result = m + (this - m).Exp().Sum(axis, keepDim: true).Log();
         return keepDim ? result : result.Squeeze(axis);
     }

@@ -64,12 +64,14 @@ internal static class ShapeMath
     }
 
     /// <summary>Turns a possibly negative axis into 0..rank−1.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The axis is outside −rank..rank−1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is outside −rank..rank−1 (a tensor of rank 0 has no axes).</exception>
     public static int NormalizeAxis(int axis, int rank, string op)
     {
         int normalized = axis < 0 ? axis + rank : axis;
-        if (normalized < 0 || normalized >= Math.Max(rank, 1))
-            throw new ArgumentOutOfRangeException(nameof(axis), axis, $"{op}: axis {axis} is out of range for a tensor of rank {rank}");
+        if (normalized < 0 || normalized >= rank)
+            throw new ArgumentOutOfRangeException(nameof(axis), axis, rank == 0
+                ? $"{op}: axis {axis} is out of range for a tensor of rank 0, which has no axes"
+                : $"{op}: axis {axis} is out of range for a tensor of rank {rank}");
         return normalized;
     }
 

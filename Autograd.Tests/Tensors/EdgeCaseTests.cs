@@ -1,0 +1,111 @@
+namespace Autograd.Tests.Tensors;
+
+/// <summary>
+/// Ops at the edges of their domains, each against what PyTorch 1.13 gives on the same input (values noted beside
+/// each case): infinities, signed zeros, empty axes, rank 0, and a caller's output gradient.
+/// </summary>
+public sealed class EdgeCaseTests
+{
+    [Test]
+    public void LogSumExpOfRowsWithAnInfiniteMaximumIsThatInfinity()
+    {
+        // torch: logsumexp(1) = [-inf, inf]; grad [[nan, nan], [0, nan]].
+        double inf = double.PositiveInfinity;
+        Tensor<double> x = Tensor.FromArray(new[] { -inf, -inf, 1, inf }, 2, 2).RequireGrad();
+        Tensor<double> y = x.LogSumExp(1);
+        Assert.That(y.ToArray(), Is.EqualTo(new[] { double.NegativeInfinity, double.PositiveInfinity }));
+        y.Sum().Backward();
+        double[] grad = x.Grad!.ToArray();
+        Assert.That(grad[2], Is.Zero);
+        Assert.That(new[] { grad[0], grad[1], grad[3] }, Has.All.NaN);
+    }
+
+    [Test]
+    public void BatchedMatrixProductsWithAnEmptyInnerDimensionAreZero()
+    {
+        // torch: zeros(2, 3, 0) @ zeros(0, 4) is zeros(2, 3, 4).
+        Tensor<double> a = Tensor.Zeros<double>(2, 3, 0).RequireGrad(), b = Tensor.Zeros<double>(0, 4).RequireGrad();
+        Tensor<double> c = a.MatMul(b);
+        Assert.That(c.Shape, Is.EqualTo(new[] { 2, 3, 4 }));
+        Assert.That(c.ToArray(), Has.All.Zero);
+        c.Sum().Backward();
+        Assert.That(a.Grad!.Shape, Is.EqualTo(new[] { 2, 3, 0 }));
+        Assert.That(b.Grad!.Shape, Is.EqualTo(new[] { 0, 4 }));
+    }
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    public void AnAxisOfARankZeroTensorIsAClearError(int axis)
+    {
+        Tensor<double> scalar = Tensor.Scalar(2.0);
+        foreach (Func<Tensor<double>> op in new Func<Tensor<double>>[]
+                 {
+                     () => scalar.Sum(axis), () => scalar.Mean(axis), () => scalar.Max(axis), () => scalar.LogSumExp(axis),
+                     () => scalar.Squeeze(axis), () => scalar.Narrow(axis, 0, 1),
+                 })
+        {
+            var error = Assert.Catch<ArgumentException>(() => op());
+            Assert.That(error!.Message, Does.Contain($"axis {axis} is out of range for a tensor of rank 0"));
+        }
+    }
+
+    [Test]
+    public void ClampAndWhereGiveZeroGradientWhereTheirInputIsNotTaken()
+    {
+        // sqrt guarded at 0: the upstream gradient there is +inf, and the element not taken gets 0 (torch: 0), not NaN.
+        Tensor<double> x = Tensor.Parse<double>("[-1, 0.25, 2]").RequireGrad();
+        x.Clamp(0, 1).Sqrt().Sum().Backward();
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 0, 1.0, 0 }));
+
+        Tensor<double> y = Tensor.Parse<double>("[-1, 0.25]").RequireGrad();
+        Tensor<double>.Where(Tensor<double>.Greater(y, Tensor.Scalar(0.0)), y, Tensor.Scalar(0.0)).Sqrt().Sum().Backward();
+        Assert.That(y.Grad!.ToArray(), Is.EqualTo(new[] { 0, 1.0 }));
+    }
+
+    [Test]
+    public void SignedZerosTieAndTheFirstTakesTheGradient()
+    {
+        // torch: max([-0., 0.]) sends the gradient to index 0; min([0.131, 0., 0., -0.]) to index 1.
+        Tensor<double> x = Tensor.FromArray(new[] { -0.0, 0.0 }).RequireGrad();
+        x.Max(0).Backward();
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 1.0, 0 }));
+
+        Tensor<double> y = Tensor.FromArray(new[] { 0.131, 0.0, 0.0, -0.0 }).RequireGrad();
+        y.Min(0).Backward();
+        Assert.That(y.Grad!.ToArray(), Is.EqualTo(new[] { 0, 1.0, 0, 0 }));
+        Assert.That(Tensor.FromArray(new[] { -0.0, 0.0, -0.0 }).ArgMax(0), Is.EqualTo(new[] { 0 }));
+    }
+
+    [Test]
+    public void TheCallersOutputGradientIsNeverWrittenInto()
+    {
+        Tensor<double> z = Tensor.Parse<double>("[1, 2, 3]").RequireGrad(), c = Tensor.Parse<double>("[1, 1, 1]");
+        using (new TensorScope())
+        {
+            Tensor<double> g = Tensor.Ones<double>(3);
+            (z + c).Backward(g);
+            (z + c).Backward(g);
+            Assert.That(g.ToArray(), Is.EqualTo(new[] { 1.0, 1, 1 }));
+            Assert.That(z.Grad!.ToArray(), Is.EqualTo(new[] { 2.0, 2, 2 }));
+            z.ZeroGrad();
+            Assert.That(g.ToArray(), Is.EqualTo(new[] { 1.0, 1, 1 }), "clearing z's gradient leaves the caller's tensor readable");
+        }
+    }
+
+    [Test]
+    public void TheMeanOfNothingIsNaN()
+    {
+        // torch: zeros(0).mean() and zeros(2, 0).mean(1) are nan.
+        Assert.That(Tensor.Zeros<double>(0).Mean().Item(), Is.NaN);
+        Assert.That(Tensor.Zeros<double>(2, 0).Mean(1).ToArray(), Has.All.NaN);
+    }
+
+    [Test]
+    public void LogSigmoidKeepsTheDigitsOfItsGradientForLargeInputs()
+    {
+        // torch: d/dx logsigmoid(x) at 40 is 4.248354255291589e-18 (σ(−40)); 1 − e^y cancels to 0 there.
+        Tensor<double> x = Tensor.Scalar(40.0).RequireGrad();
+        x.LogSigmoid().Backward();
+        Assert.That(x.Grad!.Item(), Is.EqualTo(4.248354255291589e-18).Within(1e-30));
+    }
+}
