@@ -62,5 +62,17 @@ internal static class Cli
             terminal.Error.WriteLine($"error: {e.Message}");
             return 3;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file that cannot be read or written; the commands check what they can first, this is the rest.
+            terminal.Error.WriteLine($"error: {e.Message}");
+            return InputError;
+        }
+        catch (Exception e) when (e is ArgumentException or OutOfMemoryException or OverflowException)
+        {
+            // A value the library refused (the library names the op and the sizes), or sizes too large to hold.
+            terminal.Error.WriteLine($"error: {e.Message.Split(" (Parameter", 2)[0]}");
+            return InputError;
+        }
     }
 }

@@ -1,23 +1,50 @@
+using Autograd.NN;
+
 namespace Autograd.Cli;
 
 /// <summary>Writes output files so that a failure never leaves a half-written file where a good one was.</summary>
 internal static class FileOutput
 {
-    /// <summary>Writes <paramref name="text"/> to a temporary file beside <paramref name="path"/>, then moves it into place.</summary>
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through <see cref="AtomicFile"/>.</summary>
     /// <exception cref="CliException">The file cannot be written; the message names it and says why.</exception>
     public static void WriteAllText(string path, string text)
     {
-        string full = Path.GetFullPath(path);
-        string temporary = full + ".tmp-" + Environment.ProcessId;
         try
         {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, full, overwrite: true);
+            AtomicFile.Write(path, stream =>
+            {
+                using var writer = new StreamWriter(stream, leaveOpen: true);
+                writer.Write(text);
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
             throw new CliException($"cannot write '{path}': {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Checks before any long work that <paramref name="path"/>, given as <paramref name="option"/>, can be written:
+    /// not empty, not a folder, and in a folder that exists.
+    /// </summary>
+    /// <exception cref="CliException">It cannot; the message names the option and the path.</exception>
+    public static void CheckWritable(string path, string option)
+    {
+        if (path.Length == 0) throw new CliException($"{option}: the path is empty");
+        if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a folder; give a file name");
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder)) throw new CliException($"{option}: no directory '{folder}' to write '{path}' in");
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="path"/>, given as <paramref name="what"/>, names a file that exists: not empty and
+    /// not a folder.
+    /// </summary>
+    /// <exception cref="CliException">It does not; the message names the argument and the path.</exception>
+    public static void CheckReadable(string path, string what)
+    {
+        if (path.Length == 0) throw new CliException($"{what}: the path is empty");
+        if (Directory.Exists(path)) throw new CliException($"{what}: '{path}' is a folder, not a file");
+        if (!File.Exists(path)) throw new CliException($"{what}: no file '{path}'");
     }
 }

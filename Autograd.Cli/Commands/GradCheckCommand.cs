@@ -23,8 +23,9 @@ internal static class GradCheckCommand
         command.SetAction(parsed =>
         {
             var options = new GradCheckOptions(parsed.GetValue(eps), parsed.GetValue(atol), parsed.GetValue(rtol));
-            if (!(options.Epsilon > 0) || options.AbsoluteTolerance < 0 || options.RelativeTolerance < 0)
-                throw new CliException("--eps must be positive, and --atol and --rtol must not be negative");
+            if (!(options.Epsilon > 0 && double.IsFinite(options.Epsilon)) || !(options.AbsoluteTolerance >= 0 && double.IsFinite(options.AbsoluteTolerance))
+                || !(options.RelativeTolerance >= 0 && double.IsFinite(options.RelativeTolerance)))
+                throw new CliException("--eps must be a positive number, and --atol and --rtol numbers that are not negative");
             string[] rawBindings = parsed.GetValue(bindings) ?? [];
             CompiledProgram compiled = ProgramInput.Compile(parsed.GetRequiredValue(program), terminal);
             if (TensorMode.Applies(compiled, rawBindings))

@@ -108,6 +108,9 @@ internal static class GradCommand
 
     private static void WriteGraphFiles(Autograd.Graph.Node output, string? dot, string? mermaid, string? svg, Terminal terminal)
     {
+        // Every path is checked before any is written, so a bad one leaves no partial set behind.
+        foreach (var (path, option) in new[] { (dot, "--dot"), (mermaid, "--mermaid"), (svg, "--svg") })
+            if (path is not null) FileOutput.CheckWritable(path, option);
         WriteFile(dot, () => DotWriter.Write(output), terminal);
         WriteFile(mermaid, () => MermaidWriter.Write(output), terminal);
         WriteFile(svg, () => GraphvizRenderer.RenderSvg(DotWriter.Write(output)), terminal);

@@ -85,6 +85,8 @@ internal static class ModelCommands
             int seed = int.TryParse(metadata.GetValueOrDefault("autograd.seed"), CultureInfo.InvariantCulture, out int s) ? s : 1;
             Dataset<float> test = TestSet(dataName, parsed.GetValue(dataDir), parsed.GetValue(target), saved, seed);
             if (test.FeatureCount != saved.Inputs) throw new CliException($"{dataName} has {test.FeatureCount} features per sample, but the model takes {saved.Inputs}");
+            int modelClasses = saved.Loss == LossKind.BinaryCrossEntropy ? 2 : saved.Model.Layers.OfType<Linear<float>>().Last().OutFeatures;
+            if (test.Classes > modelClasses) throw new CliException($"{dataName} has {test.Classes} classes, but the model tells {modelClasses} apart");
             var trainer = new Trainer<float>(saved.Model).Compile(new Sgd<float>(saved.Model.Parameters(), 0), saved.Loss, MetricKind.Accuracy);
             EvaluationResult result = trainer.Evaluate(test);
             if (parsed.GetValue(json))
@@ -120,6 +122,7 @@ internal static class ModelCommands
 
     private static SavedModel Load(string path, out IReadOnlyDictionary<string, string> metadata)
     {
+        FileOutput.CheckReadable(path, "MODEL");
         Sequential<float> model;
         try
         {
@@ -139,6 +142,12 @@ internal static class ModelCommands
                 : null;
             int inputs = model.Layers.OfType<Linear<float>>().FirstOrDefault()?.InFeatures
                 ?? throw new CliException($"{path}: the model has no Linear layer, so its input size is unknown");
+            int outputs = model.Layers.OfType<Linear<float>>().Last().OutFeatures;
+            int expected = loss == LossKind.BinaryCrossEntropy ? 2 : outputs;
+            if (classes.Length > 0 && classes.Length != expected)
+                throw new CliException($"{path}: the metadata names {classes.Length} classes, but the model's {outputs} output(s) give {expected}");
+            if (model.Parameters().Any(p => p.ToArray().Any(v => !float.IsFinite(v))))
+                throw new CliException($"{path}: some weights are not finite numbers (NaN or ±∞), so every prediction would be NaN");
             return new SavedModel(model, loss, classes, standardizer, inputs);
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
@@ -149,6 +158,7 @@ internal static class ModelCommands
 
     private static float[][] ReadSamples(string input, int features)
     {
+        if (!input.TrimStart().StartsWith('[')) FileOutput.CheckReadable(input, "INPUT");
         string text = input.TrimStart().StartsWith('[') ? input : ReadFile(input);
         float[][] rows;
         if (text.TrimStart().StartsWith('['))
@@ -175,7 +185,12 @@ internal static class ModelCommands
         }
 
         for (int i = 0; i < rows.Length; i++)
+        {
             if (rows[i].Length != features) throw new CliException($"sample {i} has {rows[i].Length} features; the model takes {features}");
+            int at = Array.FindIndex(rows[i], v => !float.IsFinite(v));
+            if (at >= 0) throw new CliException($"sample {i}, feature {at}: not a finite float32 number (NaN, ±∞, or beyond ±3.4e38)");
+        }
+
         if (rows.Length == 0) throw new CliException("INPUT has no samples");
         return rows;
     }

@@ -26,6 +26,10 @@ internal static class PerceptronCommand
             int count = parsed.GetValue(points);
             if (count < 2) throw new CliException("--points must be at least 2");
             if (parsed.GetValue(epochs) < 1) throw new CliException("--epochs must be at least 1");
+            double marginValue = parsed.GetValue(margin);
+            if (!(marginValue >= 0 && marginValue < SyntheticData.MaxMargin))
+                throw new CliException($"--margin must be in [0, {SyntheticData.MaxMargin}): the samples lie in [-2, 2]², and a wider margin leaves too little room on one side of the line");
+            if (parsed.GetValue(svg) is string drawTo) FileOutput.CheckWritable(drawTo, "--svg");
             Dataset<float> data = SyntheticData.LinearlySeparable(count, parsed.GetValue(margin), parsed.GetValue(seed));
             var perceptron = new Perceptron(2);
             IReadOnlyList<int> mistakes = perceptron.Train(data, parsed.GetValue(epochs));

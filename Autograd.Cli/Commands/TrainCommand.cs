@@ -57,22 +57,25 @@ internal static class TrainCommand
             int outputs = lossKind == LossKind.BinaryCrossEntropy ? 1 : source.Train.Classes;
             string layerText = parsed.GetValue(layers) ?? $"{source.Train.FeatureCount},64,{outputs}";
             Sequential<float> model = ModelBuilder.Build(layerText, parsed.GetRequiredValue(activation), seedValue, source.Train.FeatureCount, outputs);
-            Optimizer<float> chosen = CreateOptimizer(parsed.GetRequiredValue(optimizer), model, parsed.GetValue(lr));
+            double rate = parsed.GetValue(lr);
+            if (!(rate > 0 && double.IsFinite(rate))) throw new CliException($"--lr must be a positive number, not {rate.ToString(CultureInfo.InvariantCulture)}");
+            Optimizer<float> chosen = CreateOptimizer(parsed.GetRequiredValue(optimizer), model, rate);
 
             int epochCount = parsed.GetValue(epochs), batchSize = parsed.GetValue(batch);
             if (epochCount < 1) throw new CliException("--epochs must be at least 1");
             if (batchSize < 1) throw new CliException("--batch must be at least 1");
             double split = parsed.GetValue(validation);
-            if (split is < 0 or >= 1) throw new CliException("--validation-split must be in [0, 1)");
+            if (!(split >= 0 && split < 1)) throw new CliException("--validation-split must be in [0, 1)");
+            int held = (int)Math.Round(source.Train.Count * split);
+            if (split > 0 && (held == 0 || held == source.Train.Count))
+                throw new CliException($"--validation-split {split.ToString(CultureInfo.InvariantCulture)} of {source.Train.Count} training samples leaves {(held == 0 ? "no validation" : "no training")} samples");
             int? patienceValue = parsed.GetValue(patience);
+            if (patienceValue < 1) throw new CliException("--patience must be at least 1");
             if (patienceValue is not null && split == 0) throw new CliException("--patience watches the validation loss: add --validation-split, e.g. 0.1");
 
-            // Output folders are checked before training, so a long run is not lost to a typo in a path.
-            foreach (string? path in new[] { parsed.GetValue(save), parsed.GetValue(curve) })
-            {
-                string? folder = path is null ? null : Path.GetDirectoryName(Path.GetFullPath(path));
-                if (folder is not null && !Directory.Exists(folder)) throw new CliException($"no directory '{folder}' to write '{path}' in");
-            }
+            // Output paths are checked before training, so a long run is not lost to a typo in a path.
+            if (parsed.GetValue(save) is string saveTo) FileOutput.CheckWritable(saveTo, "--save");
+            if (parsed.GetValue(curve) is string curveTo) FileOutput.CheckWritable(curveTo, "--curve");
 
             bool asJson = parsed.GetValue(json);
             if (!asJson) terminal.Out.WriteLine($"{source.Name}: {source.Train.Count:N0} training and {source.Test.Count:N0} test samples; model {layerText} ({model.ParameterCount():N0} parameters)");
@@ -88,7 +91,12 @@ internal static class TrainCommand
                 Progress = new ProgressBar(terminal),
             });
             double seconds = clock.Elapsed.TotalSeconds;
+            // A diverged run is reported, not saved: its weights are NaN, and a saved model it would replace is kept.
+            if (history.FirstOrDefault(e => !double.IsFinite(e.Loss)) is { } diverged)
+                throw new CliException($"training diverged: the loss was {diverged.Loss.ToString(CultureInfo.InvariantCulture)} in epoch {diverged.Epoch}; try a smaller --lr than {rate.ToString(CultureInfo.InvariantCulture)}");
             EvaluationResult test = trainer.Evaluate(source.Test);
+            if (!double.IsFinite(test.Loss))
+                throw new CliException($"training diverged: the test loss is {test.Loss.ToString(CultureInfo.InvariantCulture)} after the last step; try a smaller --lr than {rate.ToString(CultureInfo.InvariantCulture)}");
 
             string? savePath = parsed.GetValue(save);
             if (savePath is not null)

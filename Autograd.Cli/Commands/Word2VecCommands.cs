@@ -70,8 +70,7 @@ internal static class Word2VecCommands
 
             // Checked before training, so a long run is not lost to a typo in the output path.
             string path = parsed.GetRequiredValue(output);
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder)) throw new CliException($"--out: no directory '{folder}' to write '{path}' in");
+            FileOutput.CheckWritable(path, "--out");
 
             string source = parsed.GetRequiredValue(corpus);
             Corpus sentences = Directory.Exists(source) ? Corpus.FromBrownDirectory(source)
@@ -88,6 +87,9 @@ internal static class Word2VecCommands
                 throw new CliException(e.Message);
             }
 
+            // Diverged vectors are reported, not saved over a file the user may want to keep.
+            if (!double.IsFinite(trained.Summary.FinalLoss) || !AllFinite(trained.Vectors))
+                throw new CliException($"training diverged: the final loss is {trained.Summary.FinalLoss.ToString(CultureInfo.InvariantCulture)}{(AllFinite(trained.Vectors) ? "" : " and some vectors are not finite")}; try a smaller --alpha than {options.Alpha.ToString(CultureInfo.InvariantCulture)}");
             Save(trained.Vectors, path, parsed.GetValue(binary));
             terminal.Error.WriteLine($"wrote {path}");
             Word2VecRunSummary run = trained.Summary;
@@ -167,6 +169,9 @@ internal static class Word2VecCommands
             string? analogyFile = parsed.GetValue(analogies);
             string[] similarityFiles = parsed.GetValue(similarity) ?? [];
             if (analogyFile is null && similarityFiles.Length == 0) throw new CliException("give --analogies FILE and/or --similarity FILE");
+            if (parsed.GetValue(restrict) < 1) throw new CliException($"--restrict must be at least 1, not {parsed.GetValue(restrict)}");
+            if (analogyFile is not null) FileOutput.CheckReadable(analogyFile, "--analogies");
+            foreach (string file in similarityFiles) FileOutput.CheckReadable(file, "--similarity");
             KeyedVectors loaded = Load(parsed.GetRequiredValue(vectors));
             var scores = new Dictionary<string, object>();
             try
@@ -213,6 +218,7 @@ internal static class Word2VecCommands
 
     private static KeyedVectors Load(string path)
     {
+        FileOutput.CheckReadable(path, "VECTORS");
         try
         {
             return KeyedVectors.Load(path);
@@ -221,6 +227,14 @@ internal static class Word2VecCommands
         {
             throw new CliException(e.Message);
         }
+    }
+
+    private static bool AllFinite(KeyedVectors vectors)
+    {
+        foreach (string word in vectors.Words)
+            foreach (float v in vectors[word])
+                if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     private static void Save(KeyedVectors vectors, string path, bool binary)
@@ -285,4 +299,5 @@ internal sealed class Word2VecProgressBar(Terminal terminal) : IProgress<Word2Ve
             terminal.Error.WriteLine(line);
         }
     }
+
 }

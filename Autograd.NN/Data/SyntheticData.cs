@@ -51,8 +51,13 @@ public static class SyntheticData
     }
 
     /// <summary>Points on either side of the line w·x + b = 0 (w = (1, −2), b = 0.5), at least <paramref name="margin"/> from it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="margin"/> is not in [0, <see cref="MaxMargin"/>).</exception>
     public static Dataset<float> LinearlySeparable(int count, double margin, int seed)
     {
+        // The square reaches 2.46 from the line on its narrower side: a margin near that would leave almost no room
+        // for the samples of one class, and past it none at all.
+        if (!(margin >= 0 && margin < MaxMargin))
+            throw new ArgumentOutOfRangeException(nameof(margin), margin, $"linearly separable data: the margin must be in [0, {MaxMargin})");
         var random = new Random(seed);
         var features = new float[count * 2];
         var labels = new int[count];
@@ -69,6 +74,9 @@ public static class SyntheticData
 
         return new Dataset<float>(features, 2, labels, 2);
     }
+
+    /// <summary>The largest margin <see cref="LinearlySeparable"/> accepts (exclusive).</summary>
+    public const double MaxMargin = 1;
 
     private static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

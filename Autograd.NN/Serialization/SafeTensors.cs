@@ -24,10 +24,8 @@ public static class SafeTensors
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor<float>>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string temporary = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        using (FileStream file = File.Create(temporary)) Write(file, tensors, metadata);
-        // Replace the old file only once the new one is complete: a crash mid-write loses nothing.
-        File.Move(temporary, path, overwrite: true);
+        // The old file is replaced only once the new one is complete: a crash mid-write loses nothing.
+        AtomicFile.Write(path, file => Write(file, tensors, metadata));
     }
 
     /// <summary>Writes the safetensors bytes to <paramref name="stream"/>.</summary>

@@ -103,6 +103,15 @@ public sealed class KeyedVectors
             {
                 Span<float> row = unit.AsSpan(i * Dimension, Dimension);
                 float norm = TensorPrimitives.Norm(row);
+                float largest = row.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(row));
+                if (float.IsInfinity(norm) || (norm == 0 && largest > 0))
+                {
+                    // The squares overflow (or underflow) float: divide by the largest magnitude first; only the
+                    // direction matters.
+                    TensorPrimitives.Divide(row, largest, row);
+                    norm = TensorPrimitives.Norm(row);
+                }
+
                 if (norm > 0) TensorPrimitives.Divide(row, norm, row);
             }
 
@@ -125,14 +134,14 @@ public sealed class KeyedVectors
             text.Append('\n');
         }
 
-        WriteAtomically(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text.ToString())));
+        AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text.ToString())));
     }
 
     /// <summary>Writes word2vec's binary format: the header line, then per word its UTF-8 text, a space, d little-endian float32s and a newline.</summary>
     public void SaveBinary(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        WriteAtomically(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             stream.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Words.Count} {Dimension}\n")));
             var row = new byte[Dimension * sizeof(float)];
@@ -147,12 +156,6 @@ public sealed class KeyedVectors
         });
     }
 
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string temporary = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        using (FileStream file = File.Create(temporary)) write(file);
-        File.Move(temporary, path, overwrite: true);
-    }
 
     /// <summary>Loads word2vec's text or binary format (as gensim's load_word2vec_format), validating every field.</summary>
     /// <exception cref="InvalidDataException">The file is malformed; the message names the line or byte offset.</exception>

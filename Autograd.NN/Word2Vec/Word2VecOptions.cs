@@ -44,8 +44,11 @@ public sealed record Word2VecOptions
     /// </summary>
     public bool CbowUndividedUpdate { get; init; } = true;
 
-    /// <summary>Noise words per example for negative sampling.</summary>
+    /// <summary>Noise words per example for negative sampling, 1 to <see cref="MaxNegative"/>.</summary>
     public int Negative { get; init; } = 5;
+
+    /// <summary>The most noise words per example <see cref="Validate"/> accepts.</summary>
+    public const int MaxNegative = 100;
 
     /// <summary>The subsampling threshold for frequent words (0 disables it).</summary>
     public double Sample { get; init; } = 1e-3;
@@ -86,6 +89,8 @@ public sealed record Word2VecOptions
         Positive(Dimension, "dimension");
         Positive(Window, "window");
         if (Output == Word2VecOutput.NegativeSampling) Positive(Negative, "negative");
+        if (Negative > MaxNegative)
+            throw new ArgumentOutOfRangeException(nameof(Negative), $"word2vec: negative must be at most {MaxNegative}, not {Negative} (the original paper uses 2–20)");
         Positive(MinCount, "min-count");
         Positive(Epochs, "epochs");
         Positive(Threads, "threads");

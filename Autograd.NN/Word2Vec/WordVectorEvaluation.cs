@@ -105,6 +105,7 @@ public static class WordVectorEvaluation
             string[] fields = line.Split('\t');
             if (fields.Length < 3 || !double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double score))
                 throw new InvalidDataException($"{path}:{lineNumber}: expected 'word1<TAB>word2<TAB>score'");
+            if (!double.IsFinite(score)) throw new InvalidDataException($"{path}:{lineNumber}: the score '{fields[2]}' is not a finite number");
             if (!known.TryGetValue(fields[0].Trim().ToUpperInvariant(), out string? a) || !known.TryGetValue(fields[1].Trim().ToUpperInvariant(), out string? b))
             {
                 oov++;
@@ -116,6 +117,9 @@ public static class WordVectorEvaluation
         }
 
         if (human.Count < 2) throw new InvalidDataException($"{path}: fewer than two pairs have both words in the vocabulary");
+        // A correlation with a constant series is undefined (0/0); say so rather than report NaN.
+        if (human.All(h => h == human[0])) throw new InvalidDataException($"{path}: all {human.Count} scored pairs in the vocabulary have the same score, so no correlation is defined");
+        if (model.All(m => m == model[0])) throw new InvalidDataException($"{path}: the vectors give all {model.Count} pairs the same similarity, so no correlation is defined");
         return new SimilarityResult(Spearman(human, model), Pearson(human, model), human.Count, oov);
     }
 

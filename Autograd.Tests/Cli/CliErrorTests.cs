@@ -50,6 +50,21 @@ public class CliErrorTests
     [TestCase(new[] { "grad", "f = x ^ y", "x=-2", "y=3" }, "error: the derivative of -2 ^ 3 with respect to its second input is NaN")]
     [TestCase(new[] { "grad", "f = x", "--json", "--explain" }, "error: --json prints only the JSON object")]
     [TestCase(new[] { "grad", "f = x", "x=1", "--bogus" }, "error: unknown option '--bogus'")]
+    [TestCase(new[] { "grad", "f = sum(W, 0)", "W=5" }, "error: sum: axis 0 is out of range for a tensor of rank 0, which has no axes at line 1, column 5")]
+    [TestCase(new[] { "grad", "f = x", "x=1", "--dot", "" }, "error: --dot: the path is empty")]
+    [TestCase(new[] { "grad", "f = x", "x=1", "--svg", "/" }, "error: --svg: '/' is a folder; give a file name")]
+    [TestCase(new[] { "gradcheck", "f = x", "x=1", "--rtol", "nan" }, "error: --eps must be a positive number, and --atol and --rtol numbers that are not negative")]
+    [TestCase(new[] { "train", "--data", "xor", "--lr", "-1" }, "error: --lr must be a positive number, not -1")]
+    [TestCase(new[] { "train", "--data", "xor", "--validation-split", "0.999" }, "error: --validation-split 0.999 of 4 training samples leaves no training samples")]
+    [TestCase(new[] { "train", "--data", "xor", "--validation-split", "0.5", "--patience", "0" }, "error: --patience must be at least 1")]
+    [TestCase(new[] { "train", "--data", "xor", "--save", "/" }, "error: --save: '/' is a folder; give a file name")]
+    [TestCase(new[] { "train", "--data", "xor", "--layers", "2,100000,100000,2" }, "error: shape [100000,100000] has 10000000000 elements, more than an array can hold")]
+    [TestCase(new[] { "perceptron", "--margin", "100" }, "error: --margin must be in [0, 1)")]
+    [TestCase(new[] { "summary", "" }, "error: MODEL: the path is empty")]
+    [TestCase(new[] { "eval", "/" }, "error: MODEL: '/' is a folder, not a file")]
+    [TestCase(new[] { "similar", "/no/such/vectors.txt", "king" }, "error: VECTORS: no file '/no/such/vectors.txt'")]
+    [TestCase(new[] { "evaluate", "v.txt", "--similarity", "s.txt", "--restrict", "0" }, "error: --restrict must be at least 1, not 0")]
+    [TestCase(new[] { "word2vec", "--corpus", "c.txt", "--negative", "100000" }, "error: word2vec: negative must be at most 100, not 100000")]
     public void InputMistakesGetOneClearLine(string[] args, string message)
     {
         var result = CliRunner.Run(args);
@@ -64,7 +79,7 @@ public class CliErrorTests
     {
         var result = CliRunner.Run("grad", "f = x", "x=1", "--dot", "/nonexistent-folder/g.dot");
         Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Error, Does.StartWith("error: cannot write '/nonexistent-folder/g.dot'"));
+        Assert.That(result.Error, Does.StartWith("error: --dot: no directory '/nonexistent-folder' to write '/nonexistent-folder/g.dot' in"));
     }
 
     [Test]
@@ -81,6 +96,45 @@ public class CliErrorTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void ADivergedRunIsAnErrorAndSavesNothing()
+    {
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            string model = Path.Combine(folder, "m.safetensors");
+            var result = CliRunner.Run("train", "--data", "xor", "--epochs", "1", "--lr", "1e300", "--json", "--save", model);
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.Contain("error: training diverged: the test loss is NaN after the last step; try a smaller --lr than 1E+300"));
+            Assert.That(result.Out, Is.Empty);
+            Assert.That(Directory.GetFiles(folder), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void AGraphFileThroughASymbolicLinkReplacesTheTargetAndKeepsTheLink()
+    {
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            string target = Path.Combine(folder, "graph.dot"), link = Path.Combine(folder, "link.dot");
+            File.WriteAllText(target, "old");
+            File.CreateSymbolicLink(link, target);
+            var result = CliRunner.Run("grad", "f = x * y", "x=1", "y=2", "--dot", link);
+            Assert.That(result.ExitCode, Is.Zero, result.Error);
+            Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(target));
+            Assert.That(File.ReadAllText(target), Does.StartWith("digraph"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -235,6 +235,30 @@ public sealed class KeyedVectorsTests : FileTests
     }
 
     [Test]
+    public void CosineSimilarityHoldsForVectorsWhoseSquaresLeaveFloatsRange()
+    {
+        // (1e30, 2e30) and (1e30, 1e30): cos = 3 / √10 = 0.9487; their squared lengths overflow float, and those of
+        // (1e-30, 2e-30) and (1e-30, 1e-30) underflow it.
+        var vectors = new KeyedVectors(["a", "b", "c", "d"], [1e30f, 2e30f, 1e30f, 1e30f, 1e-30f, 2e-30f, 1e-30f, 1e-30f], 2);
+        Assert.That(vectors.Similarity("a", "b"), Is.EqualTo(3 / Math.Sqrt(10)).Within(1e-6));
+        Assert.That(vectors.Similarity("c", "d"), Is.EqualTo(3 / Math.Sqrt(10)).Within(1e-6));
+    }
+
+    [Test]
+    public void ACorrelationWithConstantOrNonFiniteScoresIsAnErrorNotNaN()
+    {
+        KeyedVectors vectors = Sample();
+        string[] words = [.. vectors.Words.Take(3)];
+        string same = PathOf("same.txt"), nan = PathOf("nan.txt");
+        File.WriteAllLines(same, [$"{words[0]}\t{words[1]}\t5", $"{words[1]}\t{words[2]}\t5", $"{words[0]}\t{words[2]}\t5"]);
+        File.WriteAllLines(nan, [$"{words[0]}\t{words[1]}\t5", $"{words[1]}\t{words[2]}\tNaN"]);
+        Assert.That(() => WordVectorEvaluation.Similarities(vectors, same),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("have the same score, so no correlation is defined"));
+        Assert.That(() => WordVectorEvaluation.Similarities(vectors, nan),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("nan.txt:2: the score 'NaN' is not a finite number"));
+    }
+
+    [Test]
     public void RandomCorruptionsOnlyEverThrowInvalidData()
     {
         string path = PathOf("valid.bin");
