@@ -49,8 +49,16 @@ internal static class GradCheckCommand
     {
         // Run once with the checks of 'grad', so a NaN or an unbound name is reported as such, not as a mismatch.
         GradCommand.Differentiate(compiled, inputs);
-        return GradCheck.Check(
-            leaves => Evaluator.Run(compiled, [.. inputs.Select(input => KeyValuePair.Create(input.Key, leaves[input.Key]))]).Output,
-            inputs, options);
+        try
+        {
+            return GradCheck.Check(
+                leaves => Evaluator.Run(compiled, [.. inputs.Select(input => KeyValuePair.Create(input.Key, leaves[input.Key]))]).Output,
+                inputs, options);
+        }
+        catch (ProgramException e)
+        {
+            // The program ran at the given point, so this run was at a step beside it.
+            throw e.AtDifferenceStep(options.Epsilon);
+        }
     }
 }

@@ -99,9 +99,17 @@ internal static class TensorMode
     {
         Differentiate(compiled, bindings);
         string[] names = [.. bindings.Select(b => b.Key)];
-        return TensorGradCheck.Check(
-            xs => TensorEvaluator.Run(compiled, [.. names.Select((n, i) => KeyValuePair.Create(n, xs[i]))]).Output,
-            [.. bindings.Select(b => b.Value)], options);
+        try
+        {
+            return TensorGradCheck.Check(
+                xs => TensorEvaluator.Run(compiled, [.. names.Select((n, i) => KeyValuePair.Create(n, xs[i]))]).Output,
+                [.. bindings.Select(b => b.Value)], options);
+        }
+        catch (ProgramException e)
+        {
+            // The program ran at the given point, so this run was at a step beside it.
+            throw e.AtDifferenceStep(options.Epsilon);
+        }
     }
 
     /// <summary>The check's table: one row per disagreeing element, and the verdict.</summary>

@@ -52,7 +52,8 @@ internal static class Lexer
                 continue;
             }
 
-            if (char.IsWhiteSpace(c))
+            // A byte-order mark (from a file saved by some editors) at the start is not part of the program.
+            if (char.IsWhiteSpace(c) || (c == '\uFEFF' && i == 0))
             {
                 i++;
                 continue;
@@ -84,7 +85,7 @@ internal static class Lexer
                 ')' => TokenKind.RightParen,
                 ',' => TokenKind.Comma,
                 '=' => TokenKind.Equals,
-                _ => throw new ProgramException($"unexpected character '{c}'", source, i, showCaret: true),
+                _ => throw new ProgramException($"unexpected character {Describe(c)}", source, i, showCaret: true),
             };
             if (kind == TokenKind.LeftParen) depth++;
             if (kind == TokenKind.RightParen && depth > 0) depth--;
@@ -126,4 +127,10 @@ internal static class Lexer
             throw new ProgramException($"the number {text} is too large for a double", source, start, showCaret: true);
         return new Token(TokenKind.Number, text, start, value);
     }
+
+    /// <summary>A character as the user can see it: quoted when visible, by its code point when not (a control or format character).</summary>
+    private static string Describe(char c) =>
+        char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.SpaceSeparator
+            ? $"U+{(int)c:X4}"
+            : $"'{c}'";
 }

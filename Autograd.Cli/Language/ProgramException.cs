@@ -66,4 +66,13 @@ internal sealed class ProgramException : Exception
         if (text.Length > 2 * Window) text = text[..(2 * Window)] + "…";
         return $"{head}\n  {text}\n  {new string(' ', offset)}^";
     }
+
+    /// <summary>
+    /// The same error at the same place, for a run of the program at a point the user did not give: the steps
+    /// x ± h of a central difference, which may leave the program's domain when x lies within h of its edge.
+    /// </summary>
+    /// <param name="epsilon">The step h.</param>
+    public ProgramException AtDifferenceStep(double epsilon) => new(
+        $"a central-difference step x ± h (h = {epsilon.ToString(System.Globalization.CultureInfo.InvariantCulture)}) leaves the program's domain: {Message}; give a smaller --eps",
+        Source, Position, ShowCaret);
 }

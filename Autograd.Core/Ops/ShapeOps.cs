@@ -164,6 +164,10 @@ public sealed partial class Tensor<T>
     public static Tensor<T> Stack(IReadOnlyList<Tensor<T>> tensors, int axis)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0) throw new ArgumentException("stack: needs at least one tensor");
+        for (int i = 1; i < tensors.Count; i++)
+            if (!ShapeMath.SameShape(tensors[i]._shape, tensors[0]._shape))
+                throw new ArgumentException($"stack: tensor {i} has shape {ShapeMath.Format(tensors[i]._shape)}, but tensor 0 has {ShapeMath.Format(tensors[0]._shape)}; stacked tensors must have one shape");
         return Concat([.. tensors.Select(t => t.Unsqueeze(axis))], axis);
     }
 

@@ -64,7 +64,10 @@ public static class Tensor
         }
         catch (JsonException e)
         {
-            throw new FormatException($"'{literal}' is not a nested list of numbers: {e.Message}", e);
+            // The reader's first sentence says what is wrong; its position is 0-based bytes within the line.
+            string what = e.Message.Split(". ", 2)[0].TrimEnd('.');
+            string at = e.BytePositionInLine is long column ? $" (at character {column + 1})" : "";
+            throw new FormatException($"'{Shorten(literal)}' is not a nested list of numbers: {what}{at}", e);
         }
 
         var shape = new List<int>();
@@ -82,20 +85,27 @@ public static class Tensor
         {
             if (depth == shape.Count)
             {
-                if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out double number) || !double.IsFinite(number))
-                    throw new FormatException($"tensor literal: expected a number at {Where(path)}, found {element.ValueKind.ToString().ToLowerInvariant()} {element.GetRawText()}");
+                if (element.ValueKind != JsonValueKind.Number)
+                    throw new FormatException($"tensor literal: expected a number at {Where(path)}, found {Shorten(element.GetRawText())}");
+                if (!element.TryGetDouble(out double number) || !double.IsFinite(number))
+                    throw new FormatException($"tensor literal: the number {Shorten(element.GetRawText())} at {Where(path)} is beyond the range of a float64");
                 values.Add(T.CreateTruncating(number));
                 return;
             }
 
-            if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[depth])
-                throw new FormatException($"tensor literal: the list at {Where(path)} should have {shape[depth]} elements (the shape is {ShapeMath.Format([.. shape])}), found {element.GetRawText()}");
+            if (element.ValueKind != JsonValueKind.Array)
+                throw new FormatException($"tensor literal: expected a list of {shape[depth]} elements at {Where(path)}, as the first element of each level sets the shape {ShapeMath.Format([.. shape])}, found {Shorten(element.GetRawText())}");
+            if (element.GetArrayLength() != shape[depth])
+                throw new FormatException($"tensor literal: the list at {Where(path)} has {element.GetArrayLength()} elements, but the shape {ShapeMath.Format([.. shape])} set by the first element of each level needs {shape[depth]}");
             int i = 0;
             foreach (JsonElement item in element.EnumerateArray()) Collect(item, depth + 1, $"{path}[{i++}]");
         }
 
         static string Where(string path) => path.Length == 0 ? "the top level" : path;
     }
+
+    /// <summary>At most 40 characters of <paramref name="text"/>, so that a long literal does not flood a message.</summary>
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     /// <param name="shape">The shape.</param>

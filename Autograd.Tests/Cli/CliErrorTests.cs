@@ -65,6 +65,9 @@ public class CliErrorTests
     [TestCase(new[] { "similar", "/no/such/vectors.txt", "king" }, "error: VECTORS: no file '/no/such/vectors.txt'")]
     [TestCase(new[] { "evaluate", "v.txt", "--similarity", "s.txt", "--restrict", "0" }, "error: --restrict must be at least 1, not 0")]
     [TestCase(new[] { "word2vec", "--corpus", "c.txt", "--negative", "100000" }, "error: word2vec: negative must be at most 100, not 100000")]
+    [TestCase(new[] { "grad", "f = x \u0001 2", "x=1" }, "error: unexpected character U+0001 at line 1, column 7")]
+    [TestCase(new[] { "gradcheck", "f = log(x)", "x=1e-7" }, "error: a central-difference step x ± h (h = 1E-06) leaves the program's domain: log(-9E-07) is NaN, not a finite number; give a smaller --eps at line 1, column 5")]
+    [TestCase(new[] { "gradcheck", "f = sum(log(x))", "x=[1e-7, 1]" }, "error: a central-difference step x ± h (h = 1E-06) leaves the program's domain: log gives NaN at element 0")]
     public void InputMistakesGetOneClearLine(string[] args, string message)
     {
         var result = CliRunner.Run(args);
@@ -136,5 +139,13 @@ public class CliErrorTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Test]
+    public void AByteOrderMarkBeforeTheProgramIsIgnored()
+    {
+        var result = CliRunner.Run("grad", "\uFEFFf = x * 2", "x=1");
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Out, Is.EqualTo("f = 2\n∂f/∂x = 2\n"));
     }
 }
