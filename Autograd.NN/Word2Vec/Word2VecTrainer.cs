@@ -71,7 +71,9 @@ internal sealed class Word2VecTrainer
             reporter.Report(force: true);
             double loss = workers.Sum(w => w.LossSum), examples = workers.Sum(w => w.ExampleCount);
             if (examples == 0)
-                throw new InvalidDataException("word2vec: the corpus gives no training examples: no sentence has two words of the vocabulary within a window (lower --min-count or use a larger corpus)");
+                throw new InvalidDataException("word2vec: the corpus gives no training examples: no sentence has two words of the vocabulary within a window"
+                    + (_options.Sample > 0 ? " once frequent words are subsampled (in a small corpus every word is frequent: try --sample 0)" : "")
+                    + "; lower --min-count or use a larger corpus");
             finalLoss = examples > 0 ? loss / examples : double.NaN;
         }
 

@@ -148,4 +148,22 @@ public class CliErrorTests
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         Assert.That(result.Out, Is.EqualTo("f = 2\n∂f/∂x = 2\n"));
     }
+
+    [Test]
+    public void ACorpusThatSubsamplingEmptiesSaysSo()
+    {
+        string corpus = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(corpus, "a b\n");
+            var result = CliRunner.Run("word2vec", "--corpus", corpus, "--min-count", "1", "--out", corpus + ".vec");
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Error, Does.Contain("once frequent words are subsampled (in a small corpus every word is frequent: try --sample 0)"));
+            Assert.That(File.Exists(corpus + ".vec"), Is.False);
+        }
+        finally
+        {
+            File.Delete(corpus);
+        }
+    }
 }
