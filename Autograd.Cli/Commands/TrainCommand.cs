@@ -101,7 +101,10 @@ internal static class TrainCommand
             string? savePath = parsed.GetValue(save);
             if (savePath is not null)
             {
-                ModelFile.Save(model, savePath, Metadata(source, lossKind, seedValue));
+                // A CSV file is recorded by its full path, so that eval finds it from any folder.
+                string dataArgument = parsed.GetRequiredValue(data);
+                string recorded = dataArgument.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? Path.GetFullPath(dataArgument) : source.Name;
+                ModelFile.Save(model, savePath, Metadata(source, recorded, lossKind, seedValue));
                 terminal.Error.WriteLine($"wrote {savePath}");
             }
 
@@ -140,11 +143,11 @@ internal static class TrainCommand
     };
 
     /// <summary>What a saved model needs besides its weights: its data, classes, loss and input standardization.</summary>
-    private static Dictionary<string, string> Metadata(DataSource source, LossKind loss, int seed)
+    private static Dictionary<string, string> Metadata(DataSource source, string data, LossKind loss, int seed)
     {
         var metadata = new Dictionary<string, string>
         {
-            ["autograd.data"] = source.Name,
+            ["autograd.data"] = data,
             // Synthetic test sets are drawn from the seed: eval draws the same one.
             ["autograd.seed"] = seed.ToString(CultureInfo.InvariantCulture),
             ["autograd.loss"] = loss.ToString(),

@@ -56,6 +56,12 @@ public sealed class TrainCommandTests : FileTests
 
         CliResult prediction = CliRunner.Run("predict", PathOf("m.safetensors"), "[[90, 1.9], [5, 0.1]]");
         Assert.That(prediction.Out, Does.StartWith("0: high").And.Contain("1: low"));
+
+        // The model records the CSV file by its full path, so eval finds it from a folder other than the file's.
+        Assert.That(Path.GetDirectoryName(PathOf("data.csv")), Is.Not.EqualTo(Environment.CurrentDirectory));
+        CliResult evaluation = CliRunner.Run("eval", PathOf("m.safetensors"), "--json");
+        Assert.That(evaluation.ExitCode, Is.Zero, evaluation.Error);
+        Assert.That(evaluation.Out, Does.Contain("\"samples\":200"));
     }
 
     [Test]
