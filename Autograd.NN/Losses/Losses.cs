@@ -27,14 +27,16 @@ public static class Losses
         Difference(prediction, target, "mae").Abs().Mean();
 
     /// <summary>
-    /// Binary cross-entropy of logits z against 0/1 targets y, averaged: max(z, 0) − z·y + log(1 + e^−|z|), which
-    /// never takes the log of 0 or overflows e^z (the form PyTorch's <c>BCEWithLogitsLoss</c> uses).
+    /// Binary cross-entropy of logits z against 0/1 targets y, averaged: softplus(z) − z·y with softplus(z) =
+    /// −log σ(−z), the value of PyTorch's <c>BCEWithLogitsLoss</c>, which never takes the log of 0 or overflows e^z.
+    /// Its gradient is (σ(z) − y)/N everywhere, z = 0 included.
     /// </summary>
     public static Tensor<T> BinaryCrossEntropyWithLogits<T>(Tensor<T> logits, Tensor<T> target) where T : unmanaged, IFloatingPointIeee754<T>
     {
         SameShape(logits, target, "binary cross-entropy");
-        Tensor<T> softplusOfMinusAbs = ((-logits.Abs()).Exp() + T.One).Log();
-        return (logits.Relu() - logits * target + softplusOfMinusAbs).Mean();
+        // Not max(z, 0) + log(1 + e^−|z|): at z = 0 the kinks of max and |z| both take subgradient 0, which gave −y
+        // instead of σ(0) − y.
+        return (-(-logits).LogSigmoid() - logits * target).Mean();
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Autograd.NN;
 /// <summary>
 /// Adam (Kingma and Ba), with PyTorch's defaults (η = 0.001, β = (0.9, 0.999), ε = 1e-8):
 /// m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; p ← p − η·m̂ / (√v̂ + ε) with the bias corrections
-/// m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). Weight decay is either L2 (added to g, <c>Adam</c>) or decoupled
+/// m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), t counting the updates of each parameter. Weight decay is either L2 (added to g, <c>Adam</c>) or decoupled
 /// (p ← p − ηλp before the step, <see cref="AdamW{T}"/>).
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
@@ -14,6 +14,10 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
     private readonly StateBuffers _first;
     private readonly StateBuffers _second;
     private readonly bool _decoupled;
+
+    // t of the bias corrections, per parameter as in PyTorch: a parameter that first gets a gradient late (a head
+    // unfrozen later, a branch unused at first) starts its corrections at t = 1, not at the optimizer's step count.
+    private readonly int[] _updates;
 
     /// <summary>Creates the optimizer with L2 weight decay.</summary>
     /// <param name="parameters">The parameters to update.</param>
@@ -42,6 +46,7 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
         _decoupled = decoupled;
         _first = new StateBuffers(Parameters.Count);
         _second = new StateBuffers(Parameters.Count);
+        _updates = new int[Parameters.Count];
     }
 
     /// <summary>β₁.</summary>
@@ -62,8 +67,9 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
         T[] m = _first.Get(index, parameter.Length, out _), v = _second.Get(index, parameter.Length, out _);
         T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2), eps = T.CreateTruncating(Epsilon);
         T lr = T.CreateTruncating(LearningRate), decay = T.CreateTruncating(WeightDecay);
-        T correction1 = T.CreateTruncating(1 - Math.Pow(Beta1, Steps));
-        T root2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, Steps)));
+        int t = ++_updates[index];
+        T correction1 = T.CreateTruncating(1 - Math.Pow(Beta1, t));
+        T root2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, t)));
         for (int i = 0; i < parameter.Length; i++)
         {
             T g = gradient[i];

@@ -100,6 +100,35 @@ public sealed class TrainingTests
     }
 
     [Test]
+    public void BinaryCrossEntropyWithLogitsHasPyTorchsGradientAtALogitOfZero()
+    {
+        // torch: BCEWithLogits of z = [[0], [0]] against y = [[1], [0]] has gradient [-0.25, 0.25] = (σ(0) − y)/2.
+        var logits = Tensor.Zeros<double>(2, 1).RequireGrad();
+        Losses.BinaryCrossEntropyWithLogits(logits, Tensor.FromArray([1.0, 0], 2, 1)).Backward();
+        Assert.That(logits.Grad!.ToArray(), Is.EqualTo(new[] { -0.25, 0.25 }));
+    }
+
+    [Test]
+    public void AdamCorrectsTheBiasOfEachParameterFromItsOwnFirstUpdate()
+    {
+        // torch.optim.Adam(lr=0.1): a has a gradient of 1 in three steps, b only in the third; a = 0.7000000030000006,
+        // b = 0.900000001 (b's first update is a full step of lr, as a's was).
+        var a = Tensor.FromArray([1.0]).RequireGrad();
+        var b = Tensor.FromArray([1.0]).RequireGrad();
+        var adam = new Adam<double>([a, b], learningRate: 0.1);
+        for (int step = 0; step < 3; step++)
+        {
+            adam.ZeroGrad();
+            a.Grad = Tensor.FromArray([1.0]);
+            if (step == 2) b.Grad = Tensor.FromArray([1.0]);
+            adam.Step();
+        }
+
+        Assert.That(a.Item(), Is.EqualTo(0.7000000030000006).Within(1e-15));
+        Assert.That(b.Item(), Is.EqualTo(0.900000001).Within(1e-15));
+    }
+
+    [Test]
     public void LossesGradcheckAndMatchTheirFormulas()
     {
         var logits = Tensor.FromArray([2.0, -1, 0.5, -3, 0.1, 4], 3, 2);
