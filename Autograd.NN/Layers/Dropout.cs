@@ -13,13 +13,13 @@ public sealed class Dropout<T> : Module<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>Creates the layer.</summary>
     /// <param name="probability">The probability of dropping an element, in [0, 1).</param>
-    /// <param name="seed">Seed of the masks.</param>
-    public Dropout(double probability = 0.5, int seed = 0)
+    /// <param name="seed">Seed of the masks; when omitted, the next of <see cref="Seeds"/>.</param>
+    public Dropout(double probability = 0.5, int? seed = null)
     {
         if (probability is < 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(probability), probability, "dropout: the probability must be in [0, 1)");
         Probability = probability;
-        _random = new Random(seed);
+        _random = new Random(seed ?? Seeds.Next());
     }
 
     /// <summary>The probability of dropping an element.</summary>

@@ -16,8 +16,8 @@ public sealed class ElmanRnn<T> : Module<T> where T : unmanaged, IFloatingPointI
     /// <summary>Creates the cell.</summary>
     /// <param name="inputSize">Features per time step.</param>
     /// <param name="hiddenSize">Units of the hidden state.</param>
-    /// <param name="seed">Seed of the weights.</param>
-    public ElmanRnn(int inputSize, int hiddenSize, int seed = 0)
+    /// <param name="seed">Seed of the weights; when omitted, the next of <see cref="Seeds"/>.</param>
+    public ElmanRnn(int inputSize, int hiddenSize, int? seed = null)
     {
         _input = RegisterModule("input", new Linear<T>(inputSize, hiddenSize, seed, Initialization.XavierUniform));
         _recurrent = RegisterModule("recurrent", new Linear<T>(hiddenSize, hiddenSize, seed + 1, Initialization.XavierUniform, bias: false));

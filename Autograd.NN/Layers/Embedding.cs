@@ -12,13 +12,13 @@ public sealed class Embedding<T> : Module<T> where T : unmanaged, IFloatingPoint
     /// <summary>Creates the table with N(0, 1) rows, as PyTorch does.</summary>
     /// <param name="count">The number of ids.</param>
     /// <param name="dimension">The length of each vector.</param>
-    /// <param name="seed">Seed of the initial vectors.</param>
+    /// <param name="seed">Seed of the initial vectors; when omitted, the next of <see cref="Seeds"/>.</param>
     /// <param name="sparse">Keep the gradient row-sparse.</param>
-    public Embedding(int count, int dimension, int seed = 0, bool sparse = false)
+    public Embedding(int count, int dimension, int? seed = null, bool sparse = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
-        Weight = RegisterParameter("weight", Tensor.RandomNormal<T>([count, dimension], seed));
+        Weight = RegisterParameter("weight", Tensor.RandomNormal<T>([count, dimension], seed ?? Seeds.Next()));
         if (sparse) Weight.RequireSparseGrad();
     }
 

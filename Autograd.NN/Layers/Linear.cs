@@ -12,17 +12,17 @@ public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIee
     /// <summary>Creates the layer with seeded weights and zero biases.</summary>
     /// <param name="inFeatures">Inputs per sample.</param>
     /// <param name="outFeatures">Units (outputs per sample).</param>
-    /// <param name="seed">Seed of the weights.</param>
+    /// <param name="seed">Seed of the weights; when omitted, the next of <see cref="Seeds"/>.</param>
     /// <param name="initialization">How the weights are drawn (PyTorch's default when omitted).</param>
     /// <param name="bias">Whether the layer has a bias.</param>
-    public Linear(int inFeatures, int outFeatures, int seed = 0, Initialization initialization = Initialization.PyTorchDefault, bool bias = true)
+    public Linear(int inFeatures, int outFeatures, int? seed = null, Initialization initialization = Initialization.PyTorchDefault, bool bias = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         Initialization = initialization;
-        Weight = RegisterParameter("weight", Initializers.Create<T>(initialization, [outFeatures, inFeatures], inFeatures, outFeatures, seed));
+        Weight = RegisterParameter("weight", Initializers.Create<T>(initialization, [outFeatures, inFeatures], inFeatures, outFeatures, seed ?? Seeds.Next()));
         if (bias)
         {
             // PyTorch draws biases like weights; zeros are the Keras default and the classic texts' choice.

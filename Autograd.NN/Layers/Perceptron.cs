@@ -67,5 +67,5 @@ public sealed class Perceptron
     }
 
     /// <summary>The differentiable twin: one linear unit whose logit goes through a sigmoid (train it with binary cross-entropy).</summary>
-    public static Linear<float> LogisticTwin(int inputs, int seed = 0) => new(inputs, 1, seed);
+    public static Linear<float> LogisticTwin(int inputs, int? seed = null) => new(inputs, 1, seed);
 }

@@ -93,6 +93,23 @@ public sealed class ClassicNetworkTests
     }
 
     [Test]
+    public void LayersBuiltWithoutASeedStartDifferentAndManualSeedRepeatsThem()
+    {
+        // As in PyTorch, two layers of one shape do not start with the same weights; torch.manual_seed's role is
+        // Seeds.ManualSeed's. (Tests run one at a time, so no other test takes seeds in between.)
+        Seeds.ManualSeed(42);
+        var first = new Linear<double>(8, 8);
+        var second = new Linear<double>(8, 8);
+        Assert.That(second.Weight.ToArray(), Is.Not.EqualTo(first.Weight.ToArray()));
+
+        Seeds.ManualSeed(42);
+        Assert.That(new Linear<double>(8, 8).Weight.ToArray(), Is.EqualTo(first.Weight.ToArray()));
+        Assert.That(new Linear<double>(8, 8).Weight.ToArray(), Is.EqualTo(second.Weight.ToArray()));
+        double[] seeded = new Linear<double>(8, 8, seed: 7).Weight.ToArray();
+        Assert.That(new Linear<double>(8, 8, seed: 7).Weight.ToArray(), Is.EqualTo(seeded), "an explicit seed does not use the sequence");
+    }
+
+    [Test]
     public void SummaryCountsTheKerasExample()
     {
         var model = new Sequential<float>(
