@@ -175,11 +175,13 @@ public sealed class KeyedVectors
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes = File.ReadAllBytes(path);
-        var (_, dimension, next) = Header(bytes, path, bytesPerNumber: 2);
+        var (_, _, next) = Header(bytes, path, bytesPerNumber: 2);
         int end = Array.IndexOf(bytes, (byte)'\n', next);
         string first = Encoding.Latin1.GetString(bytes, next, (end < 0 ? bytes.Length : end) - next);
         string[] fields = first.TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        bool text = fields.Length == dimension + 1
+        // A first row of a word and numbers written out is text, whatever their count: the text reader then names
+        // the line whose count is wrong. A binary row's raw float bytes almost never read as numbers.
+        bool text = fields.Length >= 2
             && fields.Skip(1).All(f => float.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         return text ? ReadText(bytes, path) : ReadBinary(bytes, path);
     }

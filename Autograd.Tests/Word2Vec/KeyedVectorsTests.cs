@@ -188,6 +188,8 @@ public sealed class KeyedVectorsTests : FileTests
         yield return new TestCaseData(Utf8("1 600000000\na 1\n"), false, "cannot fit in a 16-byte file").SetArgDisplayNames("huge dimension text");
         yield return new TestCaseData(Utf8("3 2\nking 1 2\nqueen 3 4\n"), null, "header says 3 words but the file has 2 lines").SetArgDisplayNames("count above lines");
         yield return new TestCaseData(Utf8("2 3\nking 1 2 3\nqueen 3 4\n"), false, ":3: 2 numbers after the word, expected 3").SetArgDisplayNames("too few numbers");
+        yield return new TestCaseData(Utf8("2 3\nking 1 2 3 4\nqueen 1 2 3\n"), null, ":2: 4 numbers after the word, expected 3").SetArgDisplayNames("first row too long, detected");
+        yield return new TestCaseData(Utf8("2 3\nking 1 2\nqueen 1 2 3\n"), null, ":2: 2 numbers after the word, expected 3").SetArgDisplayNames("first row too short, detected");
         yield return new TestCaseData(Utf8("2 2\nking 1 2\nqueen nan 4\n"), null, ":3: 'nan' is not a finite number").SetArgDisplayNames("nan");
         yield return new TestCaseData(Utf8("1 2\nking 1 1e39\n"), false, ":2: '1e39' is not a finite number").SetArgDisplayNames("overflow");
         yield return new TestCaseData(Utf8("2 2\nking 1 2\nking 3 4\n"), null, "the word 'king' appears twice").SetArgDisplayNames("duplicate word text");
