@@ -16,7 +16,10 @@ internal static class ScalarBackward
     /// <summary>Backpropagates from <paramref name="root"/>, an operation node, with seed gradient 1.</summary>
     public static void Run(Value root)
     {
-        Buffers buffers = t_buffers ??= new Buffers();
+        // Taken from the thread while in use: a custom op's derivative may itself run a backward pass, which then
+        // gets buffers of its own instead of clearing these.
+        Buffers buffers = t_buffers ?? new Buffers();
+        t_buffers = null;
         int count = Sort(root, buffers);
         Value[] order = buffers.Order;
         try
@@ -33,6 +36,7 @@ internal static class ScalarBackward
         {
             // Drop the references so the buffers do not keep a finished graph alive.
             Array.Clear(order, 0, count);
+            t_buffers = buffers;
         }
     }
 

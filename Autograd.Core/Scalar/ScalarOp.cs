@@ -59,7 +59,10 @@ public abstract class UnaryScalarOp : ScalarOp
     {
         Value x = output.InputA!;
         if (x.IsConstant) return;
-        x.Grad += output.Grad * Derivative(x.Data, output.Data);
+        // A local derivative of 0 contributes nothing, even against an infinite upstream gradient (a dead ReLU
+        // feeding a log): ∞·0 would be NaN, where PyTorch gives 0.
+        double local = Derivative(x.Data, output.Data);
+        if (local != 0) x.Grad += output.Grad * local;
     }
 
     /// <inheritdoc/>
@@ -110,8 +113,8 @@ public abstract class BinaryScalarOp : ScalarOp
         Value a = output.InputA!, b = output.InputB!;
         var (dyda, dydb) = Derivatives(a.Data, b.Data, output.Data);
         // Constants take no gradient (shared constants would otherwise collect sums from unrelated graphs).
-        if (!a.IsConstant) a.Grad += output.Grad * dyda;
-        if (!b.IsConstant) b.Grad += output.Grad * dydb;
+        if (!a.IsConstant && dyda != 0) a.Grad += output.Grad * dyda;
+        if (!b.IsConstant && dydb != 0) b.Grad += output.Grad * dydb;
     }
 
     /// <inheritdoc/>

@@ -81,7 +81,8 @@ public static class ScalarOps
     private sealed class DivideOp() : BinaryScalarOp("/", infix: true)
     {
         public override double Forward(double a, double b) => a / b;
-        public override (double DyDa, double DyDb) Derivatives(double a, double b, double y) => (1 / b, -a / (b * b));
+        // −y/b rather than −a/b²: b² underflows (or overflows) long before a/b does.
+        public override (double DyDa, double DyDb) Derivatives(double a, double b, double y) => (1 / b, -y / b);
         public override string DerivativeFormula(int index, string a, string b, string y) =>
             index == 0 ? $"1/{b}" : $"-{a}/{b}²";
     }
@@ -147,7 +148,8 @@ public static class ScalarOps
     private sealed class AbsOp() : UnaryScalarOp("abs")
     {
         public override double Forward(double x) => Math.Abs(x);
-        public override double Derivative(double x, double y) => Math.Sign(x);
+        // Not Math.Sign, which throws on NaN.
+        public override double Derivative(double x, double y) => x > 0 ? 1 : x < 0 ? -1 : 0;
         public override string DerivativeFormula(string x, string y) => $"sign({x})";
     }
 
@@ -188,7 +190,8 @@ public static class ScalarOps
 
     private sealed class ReluOp() : UnaryScalarOp("relu")
     {
-        public override double Forward(double x) => x > 0 ? x : 0;
+        // NaN passes through, as in PyTorch, rather than becoming 0.
+        public override double Forward(double x) => x > 0 || double.IsNaN(x) ? x : 0;
         public override double Derivative(double x, double y) => x > 0 ? 1 : 0;
         public override string DerivativeFormula(string x, string y) => $"[{x} > 0]";
     }

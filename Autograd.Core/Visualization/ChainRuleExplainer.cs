@@ -12,7 +12,8 @@ namespace Autograd.Visualization;
 public static class ChainRuleExplainer
 {
     /// <summary>Explains the backward pass from <paramref name="output"/>.</summary>
-    /// <param name="output">The output value; <see cref="Value.Backward"/> must have been called on it.</param>
+    /// <param name="output">The output value. The explanation works out the gradients itself, so it neither needs
+    /// nor reads the <see cref="Value.Grad"/> fields, which repeated or overlapping backward passes accumulate.</param>
     public static string Explain(Value output)
     {
         var names = NodeNames.For(output);
@@ -41,7 +42,8 @@ public static class ChainRuleExplainer
             var node = (Value)names.Order[n];
             if (node.IsLeaf) continue;
             string self = names[node];
-            if (node != output && uses[node] > 1) AppendSum(text, f, self, contributions[node], node.Grad);
+            double upstream = node == output ? 1 : Sum(contributions[node]);
+            if (node != output && uses[node] > 1) AppendSum(text, f, self, contributions[node], upstream);
             text.Append("  ").Append(names.Definition(node)).Append('\n');
 
             string[] inputNames = names.InputNames(node);
@@ -50,7 +52,8 @@ public static class ChainRuleExplainer
                 var input = (Value)node.GetInput(i);
                 if (input.IsConstant) continue;
                 double local = node.Op!.LocalDerivative(node, i);
-                double contribution = node.Grad * local;
+                // As the backward pass does: a local derivative of 0 contributes 0, whatever the upstream gradient.
+                double contribution = local == 0 ? 0 : upstream * local;
                 string formula = node.Op.LocalDerivativeFormula(i, inputNames, self);
                 bool formulaIsNumber = double.TryParse(formula, System.Globalization.CultureInfo.InvariantCulture, out _);
 
@@ -66,8 +69,8 @@ public static class ChainRuleExplainer
                 }
                 else
                 {
-                    text.Append($" = ∂{f}/∂{self}·∂{self}/∂{inputNames[i]} = {Number(node.Grad)}·");
-                    if (!formulaIsNumber) text.Append(Factor(formula)).Append($" = {Number(node.Grad)}·");
+                    text.Append($" = ∂{f}/∂{self}·∂{self}/∂{inputNames[i]} = {Number(upstream)}·");
+                    if (!formulaIsNumber) text.Append(Factor(formula)).Append($" = {Number(upstream)}·");
                     text.Append($"{Atom(local)} = {Number(contribution)}");
                 }
 
@@ -82,11 +85,20 @@ public static class ChainRuleExplainer
         {
             if (!node.IsLeaf || node.IsConstant || node == output) continue;
             var leaf = (Value)node;
-            if (uses.GetValueOrDefault(leaf) > 1) AppendSum(text, f, names[leaf], contributions[leaf], leaf.Grad);
-            else text.Append($"  ∂{f}/∂{names[leaf]} = {Number(leaf.Grad)}\n");
+            double total = contributions.TryGetValue(leaf, out var parts) ? Sum(parts) : 0;
+            if (uses.GetValueOrDefault(leaf) > 1) AppendSum(text, f, names[leaf], contributions[leaf], total);
+            else text.Append($"  ∂{f}/∂{names[leaf]} = {Number(total)}\n");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The contributions added in the order the backward pass adds them, so the total is the same number.</summary>
+    private static double Sum(List<double> parts)
+    {
+        double total = 0;
+        foreach (double part in parts) total += part;
+        return total;
     }
 
     private static void AppendSum(StringBuilder text, string f, string name, List<double> parts, double total)
@@ -102,5 +114,6 @@ public static class ChainRuleExplainer
     }
 
     // A formula with spaces (1 - t²) is a sum: parenthesize it when it becomes a factor.
-    private static string Factor(string formula) => formula.Contains(' ', StringComparison.Ordinal) ? $"({formula})" : formula;
+    private static string Factor(string formula) =>
+        formula.Contains(' ', StringComparison.Ordinal) || formula.StartsWith('-') ? $"({formula})" : formula;
 }

@@ -39,14 +39,25 @@ public static class DotWriter
         return dot.ToString();
     }
 
-    // Record labels give { } | < > a meaning; quotes and backslashes end or escape the string.
+    /// <summary>The longest label piece written; Graphviz rejects a label over 16,384 characters.</summary>
+    private const int MaxLabel = 2000;
+
+    // Record labels give { } | < > a meaning; quotes and backslashes end or escape the string; Graphviz reads &...;
+    // as an entity, a line break as the end of the string, and stops at a NUL.
     private static string Escape(string text)
     {
+        if (text.Length > MaxLabel) text = text[..(MaxLabel - 1)] + "…";
         var escaped = new StringBuilder(text.Length);
         foreach (char c in text)
         {
-            if (c is '{' or '}' or '|' or '<' or '>' or '"' or '\\') escaped.Append('\\');
-            escaped.Append(c);
+            if (c == '&') escaped.Append("&amp;");
+            else if (c == '\n') escaped.Append("\\n");
+            else if (char.IsControl(c)) escaped.Append(' ');
+            else
+            {
+                if (c is '{' or '}' or '|' or '<' or '>' or '"' or '\\') escaped.Append('\\');
+                escaped.Append(c);
+            }
         }
 
         return escaped.ToString();

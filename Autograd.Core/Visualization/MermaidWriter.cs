@@ -35,9 +35,13 @@ public static class MermaidWriter
         return text.ToString();
     }
 
-    // Mermaid reads entity codes inside quoted labels; a raw quote would end the label.
+    // Mermaid reads #...; entity codes inside quoted labels (so a literal # must be one too, and first); a raw quote
+    // would end the label, and a leading backtick would start its markdown syntax.
     private static string Escape(string text) =>
-        text.Replace("\"", "#quot;", StringComparison.Ordinal)
+        text.Replace("#", "#35;", StringComparison.Ordinal)
+            .Replace("\"", "#quot;", StringComparison.Ordinal)
+            .Replace("&", "#amp;", StringComparison.Ordinal)
+            .Replace("`", "#96;", StringComparison.Ordinal)
             .Replace("<", "#lt;", StringComparison.Ordinal)
             .Replace(">", "#gt;", StringComparison.Ordinal);
 }

@@ -75,6 +75,20 @@ public class GraphDumpTests
     }
 
     [Test]
+    public void LabelsWithMarkupCharactersAreEscapedForEachFormat()
+    {
+        // Graphviz reads &...; as an entity and stops at a line break; Mermaid reads #...; as one and a leading
+        // backtick as markdown. Each must come out as the characters themselves.
+        Value f = (new Value(1, "`a&lt;b#35;") * new Value(2, "x\ny")).Named("f");
+        f.Backward();
+        string dot = DotWriter.Write(f), mermaid = MermaidWriter.Write(f);
+        Assert.That(dot, Does.Contain("`a&amp;lt;b#35;").And.Contain("x\\ny"));
+        Assert.That(mermaid, Does.Contain("#96;a#amp;lt;b#35;35;"));
+        Assert.That(mermaid, Does.Not.Contain("`"));
+        Assert.That(DotWriter.Write(new Value(1, new string('x', 20_000))), Does.Contain(new string('x', 1999) + "…").And.Not.Contain(new string('x', 2000)));
+    }
+
+    [Test]
     public void RepeatedLabelsAreMadeUnique()
     {
         var c0 = new Value(1, "c");
