@@ -42,6 +42,9 @@ public abstract class Node
     /// <summary>The node's gradient as short text for the graph writers.</summary>
     internal abstract string FormatGrad();
 
+    /// <summary>How a constant is named in formulas (its value, for example <c>2</c>).</summary>
+    internal virtual string ConstantName() => FormatData();
+
     /// <summary>How this node is written in terms of its inputs' names, for example <c>x + y</c> or <c>tanh(x)</c>.</summary>
     /// <param name="inputNames">The display names (or values) of the inputs, in input order.</param>
     public abstract string FormatDefinition(IReadOnlyList<string> inputNames);

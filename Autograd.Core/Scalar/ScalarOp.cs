@@ -53,7 +53,12 @@ public abstract class UnaryScalarOp : ScalarOp
 
     /// <summary>Records y = f(x) in the graph.</summary>
     /// <param name="x">The input node.</param>
-    public Value Apply(Value x) => new(Forward(x.Data), this, x, null);
+    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
+    public Value Apply(Value x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return new(Forward(x.Data), this, x, null);
+    }
 
     internal override void Backward(Value output)
     {
@@ -106,7 +111,13 @@ public abstract class BinaryScalarOp : ScalarOp
     /// <summary>Records y = f(a, b) in the graph.</summary>
     /// <param name="a">The first input node.</param>
     /// <param name="b">The second input node.</param>
-    public Value Apply(Value a, Value b) => new(Forward(a.Data, b.Data), this, a, b);
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
+    public Value Apply(Value a, Value b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new(Forward(a.Data, b.Data), this, a, b);
+    }
 
     internal override void Backward(Value output)
     {

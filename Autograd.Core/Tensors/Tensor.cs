@@ -399,6 +399,9 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
 
     internal override string FormatData() => Describe(this);
 
+    /// <summary>A constant's elements (<c>2</c>, <c>[1, 2]</c>), or its type and shape when it has many.</summary>
+    internal override string ConstantName() => Size <= 16 ? ToText(6) : Describe(this);
+
     internal override string FormatGrad() => Grad is null ? "none" : Describe(Grad);
 
     /// <inheritdoc/>

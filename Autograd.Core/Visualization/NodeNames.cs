@@ -34,7 +34,7 @@ internal sealed class NodeNames
             }
             else if (node.IsConstant)
             {
-                name = DisplayFormat.Atom(node.FormatData());
+                name = DisplayFormat.Atom(node.ConstantName());
             }
             else
             {

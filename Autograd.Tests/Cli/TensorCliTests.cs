@@ -99,6 +99,13 @@ public sealed class TensorCliTests
     }
 
     [Test]
+    public void AConstantIsNamedByItsValueInTheExplanation()
+    {
+        CliResult result = CliRunner.Run("grad", "f = sum(x * 2)", "x=[1,2]", "--explain");
+        Assert.That(result.Out, Does.Contain("∂f/∂x = ∂f/∂t1 ⊙ 2\n"));
+    }
+
+    [Test]
     public void ANegativeAxisCountsFromTheEnd()
     {
         // -1 is a negation of the number 1, and 1 - 2 a difference of two numbers: both are numbers written in the program.

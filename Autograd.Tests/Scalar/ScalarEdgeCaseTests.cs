@@ -80,4 +80,12 @@ public sealed class ScalarEdgeCaseTests
 
         public override string DerivativeFormula(string x, string y) => $"2·{x}";
     }
+
+    [Test]
+    public void ANullOperandIsAnArgumentError()
+    {
+        var x = new Value(1);
+        Assert.Throws<ArgumentNullException>(() => _ = x + null!);
+        Assert.Throws<ArgumentNullException>(() => _ = x.Pow(null!));
+    }
 }
