@@ -110,7 +110,7 @@ internal static class GradCommand
     {
         // Every path is checked before any is written, so a bad one leaves no partial set behind.
         foreach (var (path, option) in new[] { (dot, "--dot"), (mermaid, "--mermaid"), (svg, "--svg") })
-            if (path is not null) FileOutput.CheckWritable(path, option);
+            if (path is not null) CliFiles.CheckWritable(path, option);
         WriteFile(dot, () => DotWriter.Write(output), terminal);
         WriteFile(mermaid, () => MermaidWriter.Write(output), terminal);
         WriteFile(svg, () => GraphvizRenderer.RenderSvg(DotWriter.Write(output)), terminal);
@@ -119,7 +119,7 @@ internal static class GradCommand
     private static void WriteFile(string? path, Func<string> content, Terminal terminal)
     {
         if (path is null) return;
-        FileOutput.WriteAllText(path, content());
+        CliFiles.WriteAllText(path, content());
         terminal.Error.WriteLine($"wrote {path}");
     }
 

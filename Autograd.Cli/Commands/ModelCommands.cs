@@ -12,6 +12,9 @@ internal static class ModelCommands
     /// <summary>A loaded model with what its metadata says about it.</summary>
     private sealed record SavedModel(Sequential<float> Model, LossKind Loss, string[] Classes, Standardizer? Standardizer, int Inputs)
     {
+        /// <summary>How many classes the model tells apart: two for one logistic output, else one per output.</summary>
+        public int ClassCount => Loss == LossKind.BinaryCrossEntropy ? 2 : Model.Layers.OfType<Linear<float>>().Last().OutFeatures;
+
         public Tensor<float> Probabilities(Tensor<float> logits) => Loss == LossKind.BinaryCrossEntropy
             ? Tensor<float>.Concat([1f - logits.Sigmoid(), logits.Sigmoid()], 1)
             : logits.Softmax(1);
@@ -85,8 +88,7 @@ internal static class ModelCommands
             int seed = int.TryParse(metadata.GetValueOrDefault("autograd.seed"), CultureInfo.InvariantCulture, out int s) ? s : 1;
             Dataset<float> test = TestSet(dataName, parsed.GetValue(dataDir), parsed.GetValue(target), saved, seed);
             if (test.FeatureCount != saved.Inputs) throw new CliException($"{dataName} has {test.FeatureCount} features per sample, but the model takes {saved.Inputs}");
-            int modelClasses = saved.Loss == LossKind.BinaryCrossEntropy ? 2 : saved.Model.Layers.OfType<Linear<float>>().Last().OutFeatures;
-            if (test.Classes > modelClasses) throw new CliException($"{dataName} has {test.Classes} classes, but the model tells {modelClasses} apart");
+            if (test.Classes > saved.ClassCount) throw new CliException($"{dataName} has {test.Classes} classes, but the model tells {saved.ClassCount} apart");
             var trainer = new Trainer<float>(saved.Model).Compile(new Sgd<float>(saved.Model.Parameters(), 0), saved.Loss, MetricKind.Accuracy);
             EvaluationResult result = trainer.Evaluate(test);
             if (parsed.GetValue(json))
@@ -122,7 +124,7 @@ internal static class ModelCommands
 
     private static SavedModel Load(string path, out IReadOnlyDictionary<string, string> metadata)
     {
-        FileOutput.CheckReadable(path, "MODEL");
+        CliFiles.CheckReadable(path, "MODEL");
         Sequential<float> model;
         try
         {
@@ -142,13 +144,12 @@ internal static class ModelCommands
                 : null;
             int inputs = model.Layers.OfType<Linear<float>>().FirstOrDefault()?.InFeatures
                 ?? throw new CliException($"{path}: the model has no Linear layer, so its input size is unknown");
-            int outputs = model.Layers.OfType<Linear<float>>().Last().OutFeatures;
-            int expected = loss == LossKind.BinaryCrossEntropy ? 2 : outputs;
-            if (classes.Length > 0 && classes.Length != expected)
-                throw new CliException($"{path}: the metadata names {classes.Length} classes, but the model's {outputs} output(s) give {expected}");
+            var saved = new SavedModel(model, loss, classes, standardizer, inputs);
+            if (classes.Length > 0 && classes.Length != saved.ClassCount)
+                throw new CliException($"{path}: the metadata names {classes.Length} classes, but the model's {model.Layers.OfType<Linear<float>>().Last().OutFeatures} output(s) give {saved.ClassCount}");
             if (model.Parameters().Any(p => p.ToArray().Any(v => !float.IsFinite(v))))
                 throw new CliException($"{path}: some weights are not finite numbers (NaN or ±∞), so every prediction would be NaN");
-            return new SavedModel(model, loss, classes, standardizer, inputs);
+            return saved;
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
@@ -158,8 +159,9 @@ internal static class ModelCommands
 
     private static float[][] ReadSamples(string input, int features)
     {
-        if (!input.TrimStart().StartsWith('[')) FileOutput.CheckReadable(input, "INPUT");
-        string text = input.TrimStart().StartsWith('[') ? input : ReadFile(input);
+        bool literal = input.TrimStart().StartsWith('[');
+        if (!literal) CliFiles.CheckReadable(input, "INPUT");
+        string text = literal ? input : ReadFile(input);
         float[][] rows;
         if (text.TrimStart().StartsWith('['))
         {

@@ -29,8 +29,8 @@ internal static class PerceptronCommand
             double marginValue = parsed.GetValue(margin);
             if (!(marginValue >= 0 && marginValue < SyntheticData.MaxMargin))
                 throw new CliException($"--margin must be in [0, {SyntheticData.MaxMargin}): the samples lie in [-2, 2]², and a wider margin leaves too little room on one side of the line");
-            if (parsed.GetValue(svg) is string drawTo) FileOutput.CheckWritable(drawTo, "--svg");
-            Dataset<float> data = SyntheticData.LinearlySeparable(count, parsed.GetValue(margin), parsed.GetValue(seed));
+            if (parsed.GetValue(svg) is string drawTo) CliFiles.CheckWritable(drawTo, "--svg");
+            Dataset<float> data = SyntheticData.LinearlySeparable(count, marginValue, parsed.GetValue(seed));
             var perceptron = new Perceptron(2);
             IReadOnlyList<int> mistakes = perceptron.Train(data, parsed.GetValue(epochs));
             terminal.Out.WriteLine("epoch  mistakes");
@@ -40,7 +40,7 @@ internal static class PerceptronCommand
             if (parsed.GetValue(svg) is { } path)
             {
                 var samples = Enumerable.Range(0, data.Count).Select(s => ((double)data.Features[2 * s], (double)data.Features[2 * s + 1], data.Labels![s])).ToList();
-                FileOutput.WriteAllText(path, SvgChart.Scatter("Perceptron decision boundary", samples, (perceptron.Weights[0], perceptron.Weights[1], perceptron.Bias)));
+                CliFiles.WriteAllText(path, SvgChart.Scatter("Perceptron decision boundary", samples, (perceptron.Weights[0], perceptron.Weights[1], perceptron.Bias)));
                 terminal.Error.WriteLine($"wrote {path}");
             }
 

@@ -27,10 +27,12 @@ internal static class TensorMode
         if (output.Size != 1)
         {
             string shape = $"has shape [{string.Join(",", output.Shape)}]; gradients need a single number";
+            // An unnamed output is the last statement, an expression: its text names it.
+            string expression = compiled.Instructions[^1].Name ?? "the output";
             throw new ProgramException(
                 output.Label is { } name
                     ? $"the output '{name}' {shape}: end with f = sum({name}) (or sum({name} * G) for a weighted sum)"
-                    : $"the output {UnnamedOutput(compiled)} {shape}: write f = sum({UnnamedOutput(compiled)}) (or sum(({UnnamedOutput(compiled)}) * G) for a weighted sum)",
+                    : $"the output {expression} {shape}: write f = sum({expression}) (or sum(({expression}) * G) for a weighted sum)",
                 compiled.Source, evaluation.Positions.GetValueOrDefault(output), showCaret: false);
         }
 
@@ -45,9 +47,6 @@ internal static class TensorMode
                 throw new ProgramException($"the gradient with respect to '{input}' is not finite; check the program's domain (log, sqrt, division)", compiled.Source, 0, showCaret: false);
         return evaluation;
     }
-
-    /// <summary>The text of the last statement, an expression with no name.</summary>
-    private static string UnnamedOutput(CompiledProgram compiled) => compiled.Instructions[^1].Name ?? "the output";
 
     private static Tensor<double> Leaf(string name, Tensor<double> value)
     {

@@ -66,7 +66,7 @@ internal static class TrainCommand
             if (batchSize < 1) throw new CliException("--batch must be at least 1");
             double split = parsed.GetValue(validation);
             if (!(split >= 0 && split < 1)) throw new CliException("--validation-split must be in [0, 1)");
-            int held = (int)Math.Round(source.Train.Count * split);
+            int held = source.Train.ValidationCount(split);
             if (split > 0 && (held == 0 || held == source.Train.Count))
                 throw new CliException($"--validation-split {split.ToString(CultureInfo.InvariantCulture)} of {source.Train.Count} training samples leaves {(held == 0 ? "no validation" : "no training")} samples");
             int? patienceValue = parsed.GetValue(patience);
@@ -74,8 +74,8 @@ internal static class TrainCommand
             if (patienceValue is not null && split == 0) throw new CliException("--patience watches the validation loss: add --validation-split, e.g. 0.1");
 
             // Output paths are checked before training, so a long run is not lost to a typo in a path.
-            if (parsed.GetValue(save) is string saveTo) FileOutput.CheckWritable(saveTo, "--save");
-            if (parsed.GetValue(curve) is string curveTo) FileOutput.CheckWritable(curveTo, "--curve");
+            if (parsed.GetValue(save) is string saveTo) CliFiles.CheckWritable(saveTo, "--save");
+            if (parsed.GetValue(curve) is string curveTo) CliFiles.CheckWritable(curveTo, "--curve");
 
             bool asJson = parsed.GetValue(json);
             if (!asJson) terminal.Out.WriteLine($"{source.Name}: {source.Train.Count:N0} training and {source.Test.Count:N0} test samples; model {layerText} ({model.ParameterCount():N0} parameters)");
@@ -109,7 +109,7 @@ internal static class TrainCommand
             }
 
             string curvePath = parsed.GetValue(curve) ?? (savePath is null ? "training-curve.svg" : Path.ChangeExtension(savePath, ".svg"));
-            FileOutput.WriteAllText(curvePath, Curve(source.Name, history));
+            CliFiles.WriteAllText(curvePath, Curve(source.Name, history));
             terminal.Error.WriteLine($"wrote {curvePath}");
 
             if (asJson)

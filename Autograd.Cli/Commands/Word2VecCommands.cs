@@ -70,7 +70,7 @@ internal static class Word2VecCommands
 
             // Checked before training, so a long run is not lost to a typo in the output path.
             string path = parsed.GetRequiredValue(output);
-            FileOutput.CheckWritable(path, "--out");
+            CliFiles.CheckWritable(path, "--out");
 
             string source = parsed.GetRequiredValue(corpus);
             Corpus sentences = Directory.Exists(source) ? Corpus.FromBrownDirectory(source)
@@ -88,8 +88,9 @@ internal static class Word2VecCommands
             }
 
             // Diverged vectors are reported, not saved over a file the user may want to keep.
-            if (!double.IsFinite(trained.Summary.FinalLoss) || !AllFinite(trained.Vectors))
-                throw new CliException($"training diverged: the final loss is {trained.Summary.FinalLoss.ToString(CultureInfo.InvariantCulture)}{(AllFinite(trained.Vectors) ? "" : " and some vectors are not finite")}; try a smaller --alpha than {options.Alpha.ToString(CultureInfo.InvariantCulture)}");
+            bool finiteVectors = AllFinite(trained.Vectors);
+            if (!double.IsFinite(trained.Summary.FinalLoss) || !finiteVectors)
+                throw new CliException($"training diverged: the final loss is {trained.Summary.FinalLoss.ToString(CultureInfo.InvariantCulture)}{(finiteVectors ? "" : " and some vectors are not finite")}; try a smaller --alpha than {options.Alpha.ToString(CultureInfo.InvariantCulture)}");
             Save(trained.Vectors, path, parsed.GetValue(binary));
             terminal.Error.WriteLine($"wrote {path}");
             Word2VecRunSummary run = trained.Summary;
@@ -170,8 +171,8 @@ internal static class Word2VecCommands
             string[] similarityFiles = parsed.GetValue(similarity) ?? [];
             if (analogyFile is null && similarityFiles.Length == 0) throw new CliException("give --analogies FILE and/or --similarity FILE");
             if (parsed.GetValue(restrict) < 1) throw new CliException($"--restrict must be at least 1, not {parsed.GetValue(restrict)}");
-            if (analogyFile is not null) FileOutput.CheckReadable(analogyFile, "--analogies");
-            foreach (string file in similarityFiles) FileOutput.CheckReadable(file, "--similarity");
+            if (analogyFile is not null) CliFiles.CheckReadable(analogyFile, "--analogies");
+            foreach (string file in similarityFiles) CliFiles.CheckReadable(file, "--similarity");
             KeyedVectors loaded = Load(parsed.GetRequiredValue(vectors));
             var scores = new Dictionary<string, object>();
             try
@@ -218,7 +219,7 @@ internal static class Word2VecCommands
 
     private static KeyedVectors Load(string path)
     {
-        FileOutput.CheckReadable(path, "VECTORS");
+        CliFiles.CheckReadable(path, "VECTORS");
         try
         {
             return KeyedVectors.Load(path);

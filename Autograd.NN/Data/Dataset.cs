@@ -96,11 +96,14 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         return new Dataset<T>(features, FeatureCount, targets, TargetCount);
     }
 
+    /// <summary>How many samples <see cref="Split"/> holds out for <paramref name="fraction"/> (rounded to nearest).</summary>
+    public int ValidationCount(double fraction) => (int)Math.Round(Count * fraction);
+
     /// <summary>Splits off the last <paramref name="fraction"/> of the samples (Keras's validation_split: no shuffling).</summary>
     public (Dataset<T> Train, Dataset<T> Validation) Split(double fraction)
     {
         if (fraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "split: the fraction must be in (0, 1)");
-        int validation = (int)Math.Round(Count * fraction);
+        int validation = ValidationCount(fraction);
         if (validation == 0 || validation == Count) throw new ArgumentException($"split: {fraction} of {Count} samples leaves one side empty");
         int[] all = [.. Enumerable.Range(0, Count)];
         return (Subset(all.AsSpan(0, Count - validation)), Subset(all.AsSpan(Count - validation)));

@@ -23,8 +23,8 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         if (path.Length == 0) throw new IOException("the path is empty");
         string target = Path.GetFullPath(path);
-        if (new FileInfo(target).LinkTarget is not null && new FileInfo(target).ResolveLinkTarget(returnFinalTarget: true) is { } linked)
-            target = linked.FullName;
+        var entry = new FileInfo(target);
+        if (entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } linked) target = linked.FullName;
         if (Directory.Exists(target)) throw new IOException($"'{path}' is a folder");
         if (File.Exists(target) && !IsRegularFile(target))
         {

@@ -3,7 +3,7 @@ using Autograd.Tests.Support;
 namespace Autograd.Tests.Cli;
 
 /// <summary>Bad input gets one clear message on stderr and a non-zero exit, never a stack trace.</summary>
-public class CliErrorTests
+public class CliErrorTests : FileTests
 {
     [TestCase("f = x * ", "expected a number, a name or '(', found the end of the program at line 1, column 9")]
     [TestCase("f = (x + 1", "expected ')' to close the '(', found the end of the program")]
@@ -88,57 +88,33 @@ public class CliErrorTests
     [Test]
     public void AFailedWriteLeavesTheExistingFileAlone()
     {
-        string path = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(path, "precious");
-            var result = CliRunner.Run("grad", "f = log(x)", "x=-1", "--dot", path);
-            Assert.That(result.ExitCode, Is.EqualTo(2));
-            Assert.That(File.ReadAllText(path), Is.EqualTo("precious"));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        string path = PathOf("graph.dot");
+        File.WriteAllText(path, "precious");
+        var result = CliRunner.Run("grad", "f = log(x)", "x=-1", "--dot", path);
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("precious"));
     }
 
     [Test]
     public void ADivergedRunIsAnErrorAndSavesNothing()
     {
-        string folder = Directory.CreateTempSubdirectory().FullName;
-        try
-        {
-            string model = Path.Combine(folder, "m.safetensors");
-            var result = CliRunner.Run("train", "--data", "xor", "--epochs", "1", "--lr", "1e300", "--json", "--save", model);
-            Assert.That(result.ExitCode, Is.EqualTo(2));
-            Assert.That(result.Error, Does.Contain("error: training diverged: the test loss is NaN after the last step; try a smaller --lr than 1E+300"));
-            Assert.That(result.Out, Is.Empty);
-            Assert.That(Directory.GetFiles(folder), Is.Empty);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var result = CliRunner.Run("train", "--data", "xor", "--epochs", "1", "--lr", "1e300", "--json", "--save", PathOf("m.safetensors"));
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("error: training diverged: the test loss is NaN after the last step; try a smaller --lr than 1E+300"));
+        Assert.That(result.Out, Is.Empty);
+        Assert.That(Directory.GetFiles(WorkDirectory), Is.Empty);
     }
 
     [Test]
     public void AGraphFileThroughASymbolicLinkReplacesTheTargetAndKeepsTheLink()
     {
-        string folder = Directory.CreateTempSubdirectory().FullName;
-        try
-        {
-            string target = Path.Combine(folder, "graph.dot"), link = Path.Combine(folder, "link.dot");
-            File.WriteAllText(target, "old");
-            File.CreateSymbolicLink(link, target);
-            var result = CliRunner.Run("grad", "f = x * y", "x=1", "y=2", "--dot", link);
-            Assert.That(result.ExitCode, Is.Zero, result.Error);
-            Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(target));
-            Assert.That(File.ReadAllText(target), Does.StartWith("digraph"));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        string target = PathOf("graph.dot"), link = PathOf("link.dot");
+        File.WriteAllText(target, "old");
+        File.CreateSymbolicLink(link, target);
+        var result = CliRunner.Run("grad", "f = x * y", "x=1", "y=2", "--dot", link);
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(target));
+        Assert.That(File.ReadAllText(target), Does.StartWith("digraph"));
     }
 
     [Test]
@@ -152,18 +128,11 @@ public class CliErrorTests
     [Test]
     public void ACorpusThatSubsamplingEmptiesSaysSo()
     {
-        string corpus = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(corpus, "a b\n");
-            var result = CliRunner.Run("word2vec", "--corpus", corpus, "--min-count", "1", "--out", corpus + ".vec");
-            Assert.That(result.ExitCode, Is.EqualTo(2));
-            Assert.That(result.Error, Does.Contain("once frequent words are subsampled (in a small corpus every word is frequent: try --sample 0)"));
-            Assert.That(File.Exists(corpus + ".vec"), Is.False);
-        }
-        finally
-        {
-            File.Delete(corpus);
-        }
+        string corpus = PathOf("corpus.txt");
+        File.WriteAllText(corpus, "a b\n");
+        var result = CliRunner.Run("word2vec", "--corpus", corpus, "--min-count", "1", "--out", corpus + ".vec");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("once frequent words are subsampled (in a small corpus every word is frequent: try --sample 0)"));
+        Assert.That(File.Exists(corpus + ".vec"), Is.False);
     }
 }

@@ -1,23 +1,16 @@
 using System.Diagnostics;
 using Autograd.NN;
+using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;
 
 /// <summary>Saving replaces a regular file in one rename, follows links, and writes into what is not a regular file.</summary>
-public sealed class AtomicFileTests
+public sealed class AtomicFileTests : FileTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory().FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     [Test]
     public void AFailedWriteLeavesTheOldFileAndNoTemporaryFile()
     {
-        string path = Path.Combine(_folder, "model.bin");
+        string path = PathOf("model.bin");
         File.WriteAllText(path, "old");
         Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, stream =>
         {
@@ -25,14 +18,14 @@ public sealed class AtomicFileTests
             throw new InvalidOperationException("interrupted");
         }));
         Assert.That(File.ReadAllText(path), Is.EqualTo("old"));
-        Assert.That(Directory.GetFiles(_folder), Is.EqualTo(new[] { path }));
+        Assert.That(Directory.GetFiles(WorkDirectory), Is.EqualTo(new[] { path }));
     }
 
     [Test]
     public void ANamedPipeIsWrittenIntoNotReplaced()
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("named pipes are made with mkfifo");
-        string pipe = Path.Combine(_folder, "pipe");
+        string pipe = PathOf("pipe");
         using (var mkfifo = Process.Start("mkfifo", pipe)) mkfifo.WaitForExit();
         Task<string> reader = Task.Run(() => File.ReadAllText(pipe));
         AtomicFile.Write(pipe, stream => stream.Write("through the pipe"u8));
@@ -45,7 +38,7 @@ public sealed class AtomicFileTests
     [Test]
     public void AFolderOrAnEmptyPathIsAnError()
     {
-        Assert.That(() => AtomicFile.Write(_folder, _ => { }), Throws.TypeOf<IOException>().With.Message.Contains("is a folder"));
+        Assert.That(() => AtomicFile.Write(WorkDirectory, _ => { }), Throws.TypeOf<IOException>().With.Message.Contains("is a folder"));
         Assert.That(() => AtomicFile.Write("", _ => { }), Throws.TypeOf<IOException>().With.Message.Contains("the path is empty"));
     }
 }

@@ -2,8 +2,8 @@ using Autograd.NN;
 
 namespace Autograd.Cli;
 
-/// <summary>Writes output files so that a failure never leaves a half-written file where a good one was.</summary>
-internal static class FileOutput
+/// <summary>The files the commands read and write: paths checked before any work, and writes that never leave a half-written file where a good one was.</summary>
+internal static class CliFiles
 {
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through <see cref="AtomicFile"/>.</summary>
     /// <exception cref="CliException">The file cannot be written; the message names it and says why.</exception>
