@@ -271,6 +271,8 @@ internal static class Word2VecCommands
             return;
         }
 
+        // Say why nothing follows, on standard error so that standard output stays a plain list.
+        if (results.Count == 0) terminal.Error.WriteLine("no words to show: the vectors hold no word besides the ones asked about");
         foreach (var (word, similarity) in results) terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{similarity,8:0.0000}  {word}"));
     }
 }

@@ -34,7 +34,7 @@ public sealed class Word2VecModel
     public Word2VecRunSummary Summary { get; }
 
     /// <summary>The word vectors with their words, for queries and saving.</summary>
-    public KeyedVectors Vectors => new(Vocabulary.Words, InputVectors.AsSpan().ToArray(), Options.Dimension);
+    public KeyedVectors Vectors => new(Vocabulary.Words, InputVectors.AsReadOnlySpan().ToArray(), Options.Dimension);
 
     /// <summary>
     /// Builds the vocabulary in one pass over <paramref name="corpus"/>, then trains for the configured epochs,

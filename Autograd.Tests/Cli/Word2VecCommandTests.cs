@@ -91,5 +91,12 @@ public sealed class Word2VecCommandTests : FileTests
         Assert.That(unknown.ExitCode, Is.EqualTo(2));
         Assert.That(unknown.Error, Does.Contain("'zebra' is not in the vocabulary"));
         Assert.That(CliRunner.Run("similar", PathOf("tiny.txt"), "cat", "--top", "0").Error, Does.Contain("--top must be at least 1"));
+
+        File.WriteAllText(PathOf("one.txt"), "1 2\ncat 0.1 0.2\n");
+        CliResult alone = CliRunner.Run("similar", PathOf("one.txt"), "cat");
+        Assert.That(alone.ExitCode, Is.Zero);
+        Assert.That(alone.Out, Is.Empty);
+        Assert.That(alone.Error, Does.Contain("no words to show"), "an empty answer says why instead of printing nothing");
+        Assert.That(CliRunner.Run("analogy", PathOf("tiny.txt"), "cat", "dog", "cat").Error, Does.Contain("no words to show"));
     }
 }

@@ -68,9 +68,9 @@ public sealed class Word2VecTrainingTests
     public void ASingleThreadedRunWithASeedIsBitForBitReproducible()
     {
         List<string[]> corpus = TopicCorpus(800, seed: 3);
-        float[] first = Word2VecModel.Train(corpus, Small with { Sample = 1e-2 }).InputVectors.AsSpan().ToArray();
-        float[] second = Word2VecModel.Train(corpus, Small with { Sample = 1e-2 }).InputVectors.AsSpan().ToArray();
-        float[] otherSeed = Word2VecModel.Train(corpus, Small with { Sample = 1e-2, Seed = 8 }).InputVectors.AsSpan().ToArray();
+        float[] first = Word2VecModel.Train(corpus, Small with { Sample = 1e-2 }).InputVectors.AsReadOnlySpan().ToArray();
+        float[] second = Word2VecModel.Train(corpus, Small with { Sample = 1e-2 }).InputVectors.AsReadOnlySpan().ToArray();
+        float[] otherSeed = Word2VecModel.Train(corpus, Small with { Sample = 1e-2, Seed = 8 }).InputVectors.AsReadOnlySpan().ToArray();
         Assert.That(second, Is.EqualTo(first));
         Assert.That(otherSeed, Is.Not.EqualTo(first));
     }
