@@ -104,6 +104,7 @@ internal static class Elementwise
     /// <summary>destination += source, in place, for two tensors of one shape (destination contiguous).</summary>
     public static void AddInto<T>(Tensor<T> destination, Tensor<T> source) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        destination.MarkWritten();
         Span<T> target = destination.WritableSpan;
         if (source.IsContiguous) TensorPrimitives.Add(target, source.Storage.AsSpan(source.Offset, source.Size), target);
         else StridedWrite.Into(source, destination, add: true);

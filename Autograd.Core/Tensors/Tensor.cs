@@ -27,6 +27,8 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     private string _operation = "";
     private BackwardRule<T>? _backward;
     private bool _released;
+    private int _version;
+    private long _leafInputVersions;
     private bool _requiresGrad;
     private bool _retainsGrad;
     private RowSparseGradient<T>? _sparseGradient;
@@ -274,10 +276,17 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         if (GradMode.DetectAnomaly) Anomaly.CheckForward(result, op);
         if (!GradMode.IsEnabled) return result;
         bool requires = false;
-        foreach (Tensor<T> input in inputs) requires |= input._requiresGrad;
+        long versions = 0;
+        foreach (Tensor<T> input in inputs)
+        {
+            requires |= input._requiresGrad;
+            if (input.IsLeaf) versions += input._version;
+        }
+
         if (!requires) return result;
 
         result._inputs = inputs;
+        result._leafInputVersions = versions;
         result._operation = op;
         result._backward = backward;
         result._requiresGrad = true;
@@ -310,6 +319,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         if (_released)
             throw new InvalidOperationException(
                 $"Trying to backpropagate through the graph a second time: the tensors saved by '{_operation}' were released after the first backward pass. Pass retainGraph: true to the first Backward or Grad call to backpropagate through it again.");
+        if (LeafInputVersions() != _leafInputVersions) throw WrittenInPlace();
         BackwardRule<T> rule = _backward!;
         if (!retainGraph)
         {
@@ -318,6 +328,31 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         }
 
         return rule(gradOutput);
+    }
+
+    /// <summary>
+    /// The sum of the write counts of this op's leaf inputs. Counts only grow, so an unchanged sum means no leaf input
+    /// was written since the op was recorded. Results of ops are never written, so only leaves need watching.
+    /// </summary>
+    private long LeafInputVersions()
+    {
+        long versions = 0;
+        foreach (Tensor<T> input in _inputs)
+            if (input.IsLeaf) versions += input._version;
+        return versions;
+    }
+
+    /// <summary>Counts a write to this tensor's elements in place, for the check in <see cref="RunBackward"/>.</summary>
+    internal void MarkWritten() => _version++;
+
+    private InvalidOperationException WrittenInPlace()
+    {
+        // Only a leaf written at least once can have changed; the sum does not say which one did.
+        var leaves = _inputs.Where(input => input.IsLeaf && input._version > 0).Distinct().Select(input =>
+            $"{(input.Label is { } label ? $"'{label}' " : "")}({DType} {Tensors.ShapeMath.Format(input._shape)})").ToList();
+        string which = leaves.Count == 1 ? $"its input {leaves[0]}" : $"one of its inputs {string.Join(", ", leaves)}";
+        return new InvalidOperationException(
+            $"'{_operation}' cannot compute its gradient: {which} was written in place (through AsSpan) after '{_operation}' used it, so backward would mix old and new values. Write a tensor only after the backward passes through the graphs that use it (as an optimizer step does), or run the forward pass again.");
     }
 
     /// <summary>
@@ -375,12 +410,21 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// The elements of a contiguous leaf, writable, for updating parameters in place (as an optimizer does, outside
     /// the graph). Recorded results are immutable.
     /// </summary>
+    /// <remarks>
+    /// Taking the span counts as a write, as an in-place operation does in PyTorch: backward through an operation that
+    /// used this tensor before then throws, instead of computing its gradient from values the forward pass did not
+    /// see. Read with <see cref="AsReadOnlySpan"/>. The count belongs to this tensor object: a <see cref="Detach"/>ed
+    /// alias of the same elements counts its own writes (so that threads may update a shared table lock-free, as
+    /// word2vec's workers do).
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The tensor is a recorded result or not contiguous.</exception>
     public Span<T> AsSpan()
     {
         if (!IsLeaf) throw new InvalidOperationException($"only a leaf's elements may be written; this tensor was recorded by '{_operation}'");
         if (!IsContiguous) throw new InvalidOperationException("AsSpan needs a contiguous tensor");
-        return Storage.AsSpan(Offset, Size);
+        Span<T> elements = Storage.AsSpan(Offset, Size);
+        _version++;
+        return elements;
     }
 
     internal Span<T> WritableSpan => Storage.AsSpan(Offset, Size);

@@ -55,6 +55,64 @@ public sealed class TensorAutogradTests
     }
 
     [Test]
+    public void WritingAParameterBetweenForwardAndBackwardIsAnError()
+    {
+        // PyTorch's "modified by an inplace operation": an optimizer step taken before backward would otherwise give a
+        // gradient computed from the new weights and the old activations.
+        Tensor<double> w = Tensor.FromArray(new double[] { 1, 2, 3, 4 }, 2, 2).RequireGrad();
+        w.Label = "W";
+        Tensor<double> x = Tensor.FromArray(new double[] { 1, -1 }, 1, 2);
+        Tensor<double> loss = x.MatMul(w).Exp().Sum();
+        w.AsSpan()[0] = 5;
+        var error = Assert.Throws<InvalidOperationException>(() => loss.Backward());
+        Assert.That(error!.Message, Does.Contain("'matmul'").And.Contain("its input 'W' (float64 [2,2])").And.Contain("written in place"));
+        Assert.That(w.Grad, Is.Null, "nothing was accumulated");
+    }
+
+    [Test]
+    public void WritingAnInputBetweenForwardAndBackwardIsAnErrorToo()
+    {
+        // The weight gradient x^T g reads the batch x: reusing its array for the next batch before backward is the same mistake.
+        Tensor<double> w = Tensor.FromArray(new double[] { 1, 2, 3, 4 }, 2, 2).RequireGrad();
+        Tensor<double> x = Tensor.FromArray(new double[] { 1, -1 }, 1, 2);
+        Tensor<double> loss = x.MatMul(w).Sum();
+        x.AsSpan()[0] = 7;
+        Assert.That(() => loss.Backward(), Throws.InvalidOperationException.With.Message.Contains("written in place"));
+    }
+
+    [Test]
+    public void WritingAfterBackwardAndRecordingAgainIsTheUsualStep()
+    {
+        Tensor<double> w = Vector(1, 2).RequireGrad();
+        for (int step = 0; step < 3; step++)
+        {
+            (w * w).Sum().Backward();
+            Span<double> values = w.AsSpan();
+            for (int i = 0; i < values.Length; i++) values[i] -= 0.25 * w.Grad!.AsReadOnlySpan()[i];
+            w.ZeroGrad();
+        }
+
+        Assert.That(w.ToArray(), Is.EqualTo(new[] { 0.125, 0.25 }));
+        Tensor<double> retained = (w * w).Sum();
+        retained.Backward(retainGraph: true);
+        w.AsSpan()[0] = 1;
+        Assert.That(() => retained.Backward(), Throws.InvalidOperationException.With.Message.Contains("written in place"),
+            "a retained graph is checked again");
+    }
+
+    [Test]
+    public void ReadingThroughTheReadOnlySpanOrADetachedAliasIsNotAWrite()
+    {
+        Tensor<double> w = Vector(1, 2).RequireGrad();
+        Tensor<double> loss = (w * w).Sum();
+        Assert.That(w.AsReadOnlySpan()[1], Is.EqualTo(2));
+        Tensor<double> alias = w.Detach();
+        alias.AsSpan()[0] = 3;
+        loss.Backward();
+        Assert.That(w.Grad!.ToArray(), Is.EqualTo(new[] { 6.0, 4 }), "an alias counts its own writes; its values are shared");
+    }
+
+    [Test]
     public void NoGradRecordsNothingAndIsPerThread()
     {
         Tensor<double> x = Vector(1, 2).RequireGrad();
