@@ -45,6 +45,9 @@ public static class Autodiff
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(inputs);
+        for (int i = 0; i < inputs.Length; i++)
+            if (!inputs[i].RequiresGrad)
+                throw new InvalidOperationException($"Grad: input {i} (shape {ShapeMath.Format(inputs[i].ShapeArray)}) does not require gradients; set RequiresGrad on it (or on the leaves it is computed from) before computing the outputs");
         Tensor<T>?[] grads = BackwardEngine.Run(outputs, outputGrads, inputs, retainGraph || createGraph, createGraph, "Grad")!;
         var result = new Tensor<T>[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
@@ -76,10 +79,16 @@ public static class Autodiff
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(f);
-        Tensor<T> input = Leaf(x);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(v);
+        // With createGraph the product stays a function of the caller's x, so it can be differentiated with respect to it.
+        Tensor<T> input = createGraph && x.RequiresGrad ? x : Leaf(x);
         Tensor<T> output;
         using (EnableGrad()) output = f(input);
-        return (output.Detach(), Grad([output], [input], [v], createGraph: createGraph, allowUnused: true)[0]);
+        RequireShape("Vjp", "v", v, "f(x)", output);
+        if (!output.RequiresGrad) return (output.Detach(), Tensor.Zeros<T>(input.ShapeArray));
+        using (EnableGrad())
+            return (output.Detach(), Grad([output], [input], [v], createGraph: createGraph, allowUnused: true)[0]);
     }
 
     /// <summary>
@@ -93,10 +102,13 @@ public static class Autodiff
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(v);
         Tensor<T> input = Leaf(x);
+        RequireShape("Jvp", "v", v, "x", input);
         using (EnableGrad())
         {
             Tensor<T> output = f(input);
+            if (!output.RequiresGrad) return (output.Detach(), Tensor.Zeros<T>(output.ShapeArray));
             Tensor<T> u = Tensor.Zeros<T>(output.ShapeArray).RequireGrad();
             Tensor<T> vjp = Grad([output], [input], [u], createGraph: true, allowUnused: true)[0];
             if (!vjp.RequiresGrad) return (output.Detach(), Tensor.Zeros<T>(output.ShapeArray));
@@ -112,10 +124,15 @@ public static class Autodiff
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(v);
         Tensor<T> input = Leaf(x);
+        RequireShape("Hvp", "v", v, "x", input);
         using (EnableGrad())
         {
-            Tensor<T> gradient = Grad([f(input)], [input], createGraph: true, allowUnused: true)[0];
+            Tensor<T> output = f(input);
+            if (output.Size != 1) throw new ArgumentException($"Hvp: the function must return one element, not shape {ShapeMath.Format(output.ShapeArray)}");
+            if (!output.RequiresGrad) return Tensor.Zeros<T>(input.ShapeArray);
+            Tensor<T> gradient = Grad([output], [input], createGraph: true, allowUnused: true)[0];
             if (!gradient.RequiresGrad) return Tensor.Zeros<T>(input.ShapeArray);
             return Grad([(gradient * v).Sum()], [input], allowUnused: true)[0];
         }
@@ -201,6 +218,15 @@ public static class Autodiff
 
             return new Tensor<T>(jacobian, [.. outputShape, .. shape]);
         }
+    }
+
+    /// <summary>Throws unless <paramref name="vector"/> has the shape of <paramref name="like"/> (no broadcasting: a
+    /// product with a vector of another shape is a different product).</summary>
+    private static void RequireShape<T>(string caller, string name, Tensor<T> vector, string likeName, Tensor<T> like)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!ShapeMath.SameShape(vector.ShapeArray, like.ShapeArray))
+            throw new ArgumentException($"{caller}: {name} has shape {ShapeMath.Format(vector.ShapeArray)} but {likeName} has shape {ShapeMath.Format(like.ShapeArray)}; they must be the same");
     }
 
     private static Tensor<T> Leaf<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>

@@ -52,11 +52,13 @@ internal static class BackwardEngine
         if (inputs is not null)
         {
             wanted = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < inputs.Length; i++) wanted[inputs[i]] = i;
+            // An input named twice gets the gradient of its first slot in both.
+            for (int i = 0; i < inputs.Length; i++) wanted.TryAdd(inputs[i], i);
             results = new Tensor<T>?[inputs.Length];
         }
 
         List<Node> order = GraphTraversal.OperationOrder(outputs);
+        HashSet<Node>? leadsToInputs = wanted is null ? null : LeadingTo(order, wanted);
         bool outerAccumulates = t_accumulatesIntoLeaves;
         t_accumulatesIntoLeaves = inputs is null;
         try
@@ -67,9 +69,14 @@ internal static class BackwardEngine
                 {
                     var node = (Tensor<T>)order[n];
                     if (!pending.Remove(node, out Tensor<T>? grad)) continue;
+                    // Grad runs only the rules on a path to the inputs it was asked for, as torch.autograd.grad does:
+                    // the rest of the graph is neither computed nor released, and its hooks do not fire.
+                    bool runs = leadsToInputs is null || AnyInputIn(node, leadsToInputs);
+                    if (!runs && !wanted!.ContainsKey(node)) continue;
                     grad = node.ApplyHooks(grad);
                     if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
                     if (wanted is null && node.RetainsGrad) node.AccumulateGrad(grad, createGraph);
+                    if (!runs) continue;
 
                     Tensor<T>?[] inputGrads;
                     if (GradMode.DetectAnomaly)
@@ -88,6 +95,7 @@ internal static class BackwardEngine
                         Tensor<T> input = node.Input(i);
                         Tensor<T>? inputGrad = inputGrads[i];
                         if (inputGrad is null || !input.RequiresGrad) continue;
+                        if (leadsToInputs is not null && !leadsToInputs.Contains(input)) continue;
                         inputGrad = inputGrad.SumToShape(input.ShapeArray);
                         if (GradMode.DetectAnomaly) Anomaly.CheckBackward(node, i, inputGrad);
                         Accumulate(pending, input, inputGrad);
@@ -98,14 +106,13 @@ internal static class BackwardEngine
                 foreach (var (node, remaining) in pending)
                 {
                     var leaf = (Tensor<T>)node;
-                    Tensor<T> grad = leaf.ApplyHooks(remaining);
                     if (wanted is not null)
                     {
-                        if (wanted.TryGetValue(leaf, out int slot)) results![slot] = grad;
+                        if (wanted.TryGetValue(leaf, out int slot)) results![slot] = leaf.ApplyHooks(remaining);
                     }
                     else if (leaf.RequiresGrad)
                     {
-                        leaf.AccumulateGrad(grad, createGraph);
+                        leaf.AccumulateGrad(leaf.ApplyHooks(remaining), createGraph);
                     }
                 }
             }
@@ -115,7 +122,26 @@ internal static class BackwardEngine
             t_accumulatesIntoLeaves = outerAccumulates;
         }
 
+        if (inputs is not null)
+            for (int i = 0; i < inputs.Length; i++) results![i] ??= results[wanted![inputs[i]]];
         return results;
+    }
+
+    /// <summary>The nodes from which a path leads to one of <paramref name="wanted"/> (the wanted nodes included), given
+    /// the operation nodes in topological order.</summary>
+    private static HashSet<Node> LeadingTo(List<Node> order, Dictionary<Node, int> wanted)
+    {
+        var leading = new HashSet<Node>(wanted.Keys, ReferenceEqualityComparer.Instance);
+        foreach (Node node in order)
+            if (AnyInputIn(node, leading)) leading.Add(node);
+        return leading;
+    }
+
+    private static bool AnyInputIn(Node node, HashSet<Node> nodes)
+    {
+        for (int i = 0; i < node.InputCount; i++)
+            if (nodes.Contains(node.GetInput(i))) return true;
+        return false;
     }
 
     private static void Accumulate<T>(Dictionary<Node, Tensor<T>> pending, Tensor<T> node, Tensor<T> grad)

@@ -20,9 +20,10 @@ public sealed partial class Tensor<T>
     public static Tensor<T> Multiply(Tensor<T> a, Tensor<T> b) =>
         RecordEach(Binary<MultiplyOperator<T>>(a, b, "mul"), "mul", [a, b], g => g * b, g => g * a);
 
-    /// <summary>a / b (elementwise), broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
+    /// <summary>a / b (elementwise), broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b², computed as −(a/b)/b: b² underflows to 0
+    /// for |b| below 1e-154 (float64), where the quotient and the gradient are still finite.</summary>
     public static Tensor<T> Divide(Tensor<T> a, Tensor<T> b) =>
-        RecordEach(Binary<DivideOperator<T>>(a, b, "div"), "div", [a, b], g => g / b, g => -(g * a) / (b * b));
+        RecordEach(Binary<DivideOperator<T>>(a, b, "div"), "div", [a, b], g => g / b, g => -(g * (a / b)) / b);
 
     /// <summary>−x. ∂/∂x = −1.</summary>
     public static Tensor<T> Negate(Tensor<T> x) =>

@@ -62,32 +62,65 @@ public sealed partial class Tensor<T>
         return Sum(axes, keepDim) / T.CreateTruncating(count);
     }
 
-    /// <summary>The largest element (a scalar); the gradient goes to its first position.</summary>
-    public Tensor<T> Max() => Reshape(-1).Max(0);
+    /// <summary>The largest element (a scalar). Its gradient is shared equally among the positions that hold it, as
+    /// in PyTorch: with ties the maximum is not differentiable, and the even share is the subgradient that keeps
+    /// max(x, x) and x symmetric.</summary>
+    public Tensor<T> Max() => Extremum(largest: true);
 
-    /// <summary>Maxima along <paramref name="axis"/>; each gradient goes to the position of its maximum.</summary>
+    /// <summary>Maxima along <paramref name="axis"/>; each gradient goes to the position of its maximum (the first, with ties).</summary>
     /// <param name="axis">The axis.</param>
     /// <param name="keepDim">Keep the reduced axis with size 1.</param>
-    public Tensor<T> Max(int axis, bool keepDim = false)
+    public Tensor<T> Max(int axis, bool keepDim = false) => Extremum(axis, keepDim, largest: true);
+
+    /// <summary>The smallest element (a scalar); its gradient is shared equally among the positions that hold it.</summary>
+    public Tensor<T> Min() => Extremum(largest: false);
+
+    /// <summary>Minima along <paramref name="axis"/>; each gradient goes to the position of its minimum (the first, with ties).</summary>
+    /// <param name="axis">The axis.</param>
+    /// <param name="keepDim">Keep the reduced axis with size 1.</param>
+    public Tensor<T> Min(int axis, bool keepDim = false) => Extremum(axis, keepDim, largest: false);
+
+    private Tensor<T> Extremum(int axis, bool keepDim, bool largest)
     {
-        int a = ShapeMath.NormalizeAxis(axis, Rank, "max");
-        if (_shape[a] == 0) throw new ArgumentException($"max: axis {axis} of shape {ShapeMath.Format(_shape)} is empty");
+        string op = largest ? "max" : "min";
+        int a = ShapeMath.NormalizeAxis(axis, Rank, op);
+        if (_shape[a] == 0) throw new ArgumentException($"{op}: axis {axis} of shape {ShapeMath.Format(_shape)} is empty");
         var (outer, n, inner) = Split(_shape, a);
-        var (values, indices) = Kernels.Reduce.Max(Values, outer, n, inner);
+        // The minimum is found as the maximum of the negated values (negation is exact, and the tie rules are the same).
+        var (values, indices) = Kernels.Reduce.Max(largest ? Values : Negated(), outer, n, inner);
+        if (!largest) System.Numerics.Tensors.TensorPrimitives.Negate(values, values);
         int[] kept = (int[])_shape.Clone();
         kept[a] = 1;
         var y = new Tensor<T>(values, keepDim ? kept : Drop(kept, [.. Enumerable.Range(0, Rank).Select(i => i == a)]));
         int[] input = _shape;
-        return Record(y, "max", [this], g => [g.Reshape(kept).ScatterAdd(a, indices, kept, input)]);
+        return Record(y, op, [this], g => [g.Reshape(kept).ScatterAdd(a, indices, kept, input)]);
     }
 
-    /// <summary>The smallest element (a scalar).</summary>
-    public Tensor<T> Min() => -(-this).Max();
+    private Tensor<T> Extremum(bool largest)
+    {
+        string op = largest ? "max" : "min";
+        if (Size == 0) throw new ArgumentException($"{op}: the tensor of shape {ShapeMath.Format(_shape)} is empty");
+        T extreme = Kernels.Reduce.Max(largest ? Values : Negated(), 1, Size, 1).Values[0];
+        if (!largest) extreme = -extreme;
+        // The positions that hold the extreme (NaN, which max and min propagate, matches NaN), each taking an equal share.
+        ReadOnlySpan<T> x = Values;
+        var share = new T[Size];
+        int count = 0;
+        for (int i = 0; i < x.Length; i++)
+            if (x[i] == extreme || (T.IsNaN(x[i]) && T.IsNaN(extreme))) count++;
+        T part = T.One / T.CreateTruncating(count);
+        for (int i = 0; i < x.Length; i++)
+            share[i] = x[i] == extreme || (T.IsNaN(x[i]) && T.IsNaN(extreme)) ? part : T.Zero;
+        var shares = new Tensor<T>(share, _shape);
+        return Record(new Tensor<T>([extreme], []), op, [this], g => [g * shares]);
+    }
 
-    /// <summary>Minima along <paramref name="axis"/>; each gradient goes to the position of its minimum.</summary>
-    /// <param name="axis">The axis.</param>
-    /// <param name="keepDim">Keep the reduced axis with size 1.</param>
-    public Tensor<T> Min(int axis, bool keepDim = false) => -(-this).Max(axis, keepDim);
+    private ReadOnlySpan<T> Negated()
+    {
+        var negated = new T[Size];
+        System.Numerics.Tensors.TensorPrimitives.Negate(Values, negated);
+        return negated;
+    }
 
     /// <summary>The position of the maximum along <paramref name="axis"/> for every other index, row-major.</summary>
     /// <param name="axis">The axis.</param>

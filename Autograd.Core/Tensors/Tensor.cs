@@ -360,10 +360,12 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// the leaf's <see cref="Grad"/>.
     /// </summary>
     /// <param name="gradOutput">∂L/∂this; may be omitted only for a tensor of one element (it is then 1).</param>
-    /// <param name="retainGraph">Keep the saved tensors so the graph can be backpropagated again.</param>
+    /// <param name="retainGraph">Keep the saved tensors so the graph can be backpropagated again (always, with <paramref name="createGraph"/>).</param>
     /// <param name="createGraph">Record the backward pass itself, so the gradients can be differentiated again.</param>
     public void Backward(Tensor<T>? gradOutput = null, bool retainGraph = false, bool createGraph = false) =>
-        BackwardEngine.Run([this], gradOutput is null ? null : [gradOutput], inputs: null, retainGraph, createGraph, "Backward");
+        // Recording the backward pass keeps the graph, as PyTorch's retain_graph defaults to create_graph: the recorded
+        // gradients are differentiated through it.
+        BackwardEngine.Run([this], gradOutput is null ? null : [gradOutput], inputs: null, retainGraph || createGraph, createGraph, "Backward");
 
     /// <summary>The element at <paramref name="index"/> (one index per axis).</summary>
     /// <exception cref="ArgumentException">The number of indices is not the rank, or an index is out of range.</exception>

@@ -108,4 +108,36 @@ public sealed class EdgeCaseTests
         x.LogSigmoid().Backward();
         Assert.That(x.Grad!.Item(), Is.EqualTo(4.248354255291589e-18).Within(1e-30));
     }
+
+    [Test]
+    public void TheMaximumOfAllElementsSharesItsGradientAmongTies()
+    {
+        // torch: [1,3,3,2].max() → grad [0, .5, .5, 0]; min likewise; the Hessian of max(x)² at [2,2] is [[.5,.5],[.5,.5]].
+        Tensor<double> x = Tensor.FromArray(new double[] { 1, 3, 3, 2 }).RequireGrad();
+        x.Max().Backward();
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 0, 0.5, 0.5, 0 }));
+
+        Tensor<double> y = Tensor.FromArray(new double[] { 0, 0, 4 }).RequireGrad();
+        y.Min().Backward();
+        Assert.That(y.Grad!.ToArray(), Is.EqualTo(new[] { 0.5, 0.5, 0 }));
+        Assert.That(y.Grad!.ToArray().Select(double.IsNegative), Is.All.False, "no −0 from a negation");
+
+        Tensor<double> hessian = Autodiff.Hessian(t => t.Max() * t.Max(), Tensor.FromArray(new double[] { 2, 2 }));
+        Assert.That(hessian.ToArray(), Is.EqualTo(new[] { 0.5, 0.5, 0.5, 0.5 }));
+
+        Tensor<double> along = Tensor.FromArray(new double[] { 0, 0, 4 }).RequireGrad();
+        along.Min(0).Backward();
+        Assert.That(along.Grad!.ToArray(), Is.EqualTo(new[] { 1.0, 0, 0 }), "along an axis the first position takes it, as in torch");
+        Assert.That(along.Grad!.ToArray().Select(double.IsNegative), Is.All.False);
+    }
+
+    [Test]
+    public void TheDivisorsGradientStaysFiniteWhereItsSquareUnderflows()
+    {
+        // torch: a = b = 1e-200, ∂(a/b)/∂b = −(a/b)/b = −1e200 (b² underflows to 0 and −a/b² would be −∞).
+        Tensor<double> a = Tensor.FromArray(new[] { 1e-200 }).RequireGrad(), b = Tensor.FromArray(new[] { 1e-200 }).RequireGrad();
+        (a / b).Sum().Backward();
+        Assert.That(b.Grad!.Item(), Is.EqualTo(-1e200).Within(1e185));
+        Assert.That(a.Grad!.Item(), Is.EqualTo(1e200).Within(1e185));
+    }
 }

@@ -283,4 +283,83 @@ public sealed class TensorAutogradTests
         x64.MatMul(x64.Transpose()).Tanh().LogSoftmax(1).Sum().Backward();
         Assert.That(x32.Grad!.ToArray().Select(v => (double)v), Is.EqualTo(x64.Grad!.ToArray()).Within(1e-5));
     }
+
+    [Test]
+    public void GradGivesADuplicatedInputItsGradientInEverySlot()
+    {
+        // torch.autograd.grad((x*x).sum(), [x, x]) gives 2x twice.
+        Tensor<double> x = Vector(1, 2, 3).RequireGrad();
+        Tensor<double>[] grads = Autodiff.Grad([(x * x).Sum()], [x, x]);
+        Assert.That(grads[0].ToArray(), Is.EqualTo(new[] { 2.0, 4, 6 }));
+        Assert.That(grads[1].ToArray(), Is.EqualTo(new[] { 2.0, 4, 6 }));
+    }
+
+    [Test]
+    public void BackwardWithCreateGraphKeepsTheGraphForTheRecordedGradients()
+    {
+        // torch: retain_graph defaults to create_graph, so the recorded gradient 3x² can be differentiated: 6x.
+        Tensor<double> x = Vector(1, 2, 3).RequireGrad();
+        (x * x * x).Sum().Backward(createGraph: true);
+        Tensor<double> g = x.Grad!;
+        x.Grad = null;
+        g.Sum().Backward();
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 6.0, 12, 18 }));
+    }
+
+    [Test]
+    public void VjpWithCreateGraphIsAFunctionOfTheCallersInput()
+    {
+        Tensor<double> x = Vector(1, 2, 3).RequireGrad();
+        var (_, vjp) = Autodiff.Vjp(t => t * t * t, x, Vector(1, 1, 1), createGraph: true);
+        Assert.That(Autodiff.Grad(vjp.Sum(), x).ToArray(), Is.EqualTo(new[] { 6.0, 12, 18 }));
+    }
+
+    [Test]
+    public void ProductsOfAFunctionThatIgnoresItsInputAreZero()
+    {
+        // torch.autograd.functional.vjp/jvp/hvp return zeros, as Jacobian and Hessian here do.
+        Tensor<double> x = Vector(1, 2, 3);
+        Tensor<double> Constant(Tensor<double> _) => Vector(1, 2);
+        Assert.That(Autodiff.Vjp(Constant, x, Vector(1, 1)).Vjp.ToArray(), Is.EqualTo(new[] { 0.0, 0, 0 }));
+        Assert.That(Autodiff.Jvp(Constant, x, Vector(1, 1, 1)).Jvp.ToArray(), Is.EqualTo(new[] { 0.0, 0 }));
+        Assert.That(Autodiff.Hvp(_ => Tensor.FromArray(new[] { 5.0 }), x, Vector(1, 1, 1)).ToArray(), Is.EqualTo(new[] { 0.0, 0, 0 }));
+    }
+
+    [Test]
+    public void ProductsRefuseAVectorOfTheWrongShape()
+    {
+        // Broadcasting v would silently compute another product (torch: "v has invalid size").
+        Tensor<double> x = Vector(1, 2, 3);
+        var hvp = Assert.Throws<ArgumentException>(() => Autodiff.Hvp(t => (t * t * t).Sum(), x, Vector(1)));
+        Assert.That(hvp!.Message, Does.Contain("Hvp: v has shape [1] but x has shape [3]"));
+        var jvp = Assert.Throws<ArgumentException>(() => Autodiff.Jvp(t => t * 2.0, x, Vector(1, 1)));
+        Assert.That(jvp!.Message, Does.Contain("Jvp: v has shape [2] but x has shape [3]"));
+        var vjp = Assert.Throws<ArgumentException>(() => Autodiff.Vjp(t => t.Sum(), x, Vector(1, 1, 1)));
+        Assert.That(vjp!.Message, Does.Contain("Vjp: v has shape [3] but f(x) has shape []"));
+    }
+
+    [Test]
+    public void GradRunsOnlyThePartOfTheGraphThatLeadsToItsInputs()
+    {
+        // torch.autograd.grad leaves the rest of the graph alive and does not touch other leaves or their hooks.
+        Tensor<double> a = Vector(1, 2).RequireGrad();
+        Tensor<double> h = a * a;
+        Assert.That(Autodiff.Grad((h * h).Sum(), h).ToArray(), Is.EqualTo(new[] { 2.0, 8 }));
+        h.Sum().Backward();
+        Assert.That(a.Grad!.ToArray(), Is.EqualTo(new[] { 2.0, 4 }), "a*a was not released by Grad");
+
+        Tensor<double> x = Vector(1, 2).RequireGrad(), w = Vector(3, 4).RequireGrad();
+        int calls = 0;
+        w.RegisterHook(g => { calls++; return g; });
+        Autodiff.Grad((x * w).Sum(), x);
+        Assert.That(calls, Is.Zero);
+    }
+
+    [Test]
+    public void GradOfAnInputThatDoesNotRequireGradientsSaysSo()
+    {
+        Tensor<double> x = Vector(1, 2).RequireGrad(), c = Vector(3, 4);
+        var error = Assert.Throws<InvalidOperationException>(() => Autodiff.Grad([(x * c).Sum()], [c], allowUnused: true));
+        Assert.That(error!.Message, Does.Contain("input 0 (shape [2]) does not require gradients"));
+    }
 }
