@@ -34,9 +34,11 @@ public sealed partial class Tensor<T>
     {
         Tensor<T> a = this, b = exponent;
         Tensor<T> y = Binary<PowerOperator<T>>(a, b, "pow");
-        // At b = 0 the base's derivative is 0 (not 0·a^−1); at a = 0, b ≥ 0 the exponent's is 0 (not 0·ln 0), as in PyTorch.
+        // At a = b = 0 the base's derivative is 0 (not 0·0^−1 = NaN); at a = 0, b ≥ 0 the exponent's is 0 (not 0·ln 0),
+        // as in PyTorch. The first guard is only where a = 0 too (PyTorch masks every b = 0): elsewhere b·a^(b−1) is
+        // already 0 at b = 0, and masking it would zero its derivative in b, 1/a, in second derivatives.
         return RecordEach(y, "pow", [a, b],
-            g => Where(b.Equal(Zero), Zero, g * b * a.Pow(b - One)),
+            g => Where(b.Equal(Zero) * a.Equal(Zero), Zero, g * b * a.Pow(b - One)),
             g => Where(a.Equal(Zero) * (One - Less(b, Zero)), Zero, g * y * a.Log()));
     }
 

@@ -140,4 +140,21 @@ public sealed class EdgeCaseTests
         Assert.That(b.Grad!.Item(), Is.EqualTo(-1e200).Within(1e185));
         Assert.That(a.Grad!.Item(), Is.EqualTo(1e200).Within(1e185));
     }
+
+    [Test]
+    public void TheMixedSecondDerivativeOfAPowerAtAZeroExponentIsOneOverTheBase()
+    {
+        // y = a^b at a = 2, b = 0: ∂²y/∂b∂a = a^(b−1)(1 + b ln a) = 1/2 in either order (PyTorch 1.13 gives 0 one way).
+        Tensor<double> a = Tensor.FromArray(new[] { 2.0 }).RequireGrad(), b = Tensor.FromArray(new[] { 0.0 }).RequireGrad();
+        Tensor<double> dyda = Autodiff.Grad(a.Pow(b).Sum(), a, createGraph: true);
+        Assert.That(dyda.Item(), Is.EqualTo(0.0));
+        Assert.That(Autodiff.Grad(dyda.Sum(), b).Item(), Is.EqualTo(0.5).Within(1e-15));
+        Tensor<double> dydb = Autodiff.Grad(a.Pow(b).Sum(), b, createGraph: true);
+        Assert.That(Autodiff.Grad(dydb.Sum(), a).Item(), Is.EqualTo(0.5).Within(1e-15));
+
+        // At a = b = 0 the first derivative stays 0, not NaN.
+        Tensor<double> zero = Tensor.FromArray(new[] { 0.0 }).RequireGrad(), power = Tensor.FromArray(new[] { 0.0 });
+        zero.Pow(power).Sum().Backward();
+        Assert.That(zero.Grad!.Item(), Is.EqualTo(0.0));
+    }
 }
