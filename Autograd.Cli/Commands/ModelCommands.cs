@@ -10,7 +10,7 @@ namespace Autograd.Cli.Commands;
 internal static class ModelCommands
 {
     /// <summary>A loaded model with what its metadata says about it.</summary>
-    private sealed record SavedModel(Sequential<float> Model, LossKind Loss, string[] Classes, Standardizer? Standardizer, int Inputs)
+    private sealed record SavedModel(Sequential<float> Model, LossKind Loss, string[] Classes, Standardizer? Standardizer, int Inputs, int Seed)
     {
         /// <summary>How many classes the model tells apart: two for one logistic output, else one per output.</summary>
         public int ClassCount => Loss == LossKind.BinaryCrossEntropy ? 2 : Model.Layers.OfType<Linear<float>>().Last().OutFeatures;
@@ -74,50 +74,82 @@ internal static class ModelCommands
     public static Command Evaluate(Terminal terminal)
     {
         var model = new Argument<string>("MODEL") { Description = "A .safetensors file written by 'autograd train --save'." };
-        var data = new Option<string?>("--data") { Description = "The data to evaluate on (default: the data the model was trained on); its test set is used." };
+        var data = new Option<string?>("--data")
+        {
+            Description = "The data to evaluate on (default: the data the model was trained on). A named set is scored on its test set. "
+                + "The CSV file the model was trained on (the same bytes) is scored on the 20 % test split train held out; any other CSV file on all its rows.",
+        };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of the MNIST/Fashion-MNIST IDX files.", HelpName = "DIR" };
-        var target = new Option<string?>("--target") { Description = "The class column of a CSV file.", HelpName = "COLUMN" };
+        var target = new Option<string?>("--target") { Description = "The class column of a CSV file (default: the one the model was trained with).", HelpName = "COLUMN" };
         var json = new Option<bool>("--json") { Description = "Print only the figures as one JSON object." };
         var command = new Command("eval", "Evaluate a saved model: test loss and accuracy.") { model, data, dataDir, target, json };
         command.SetAction(parsed =>
         {
             string path = parsed.GetRequiredValue(model);
             SavedModel saved = Load(path, out var metadata);
-            string dataName = parsed.GetValue(data) ?? metadata.GetValueOrDefault("autograd.data")
+            string? given = parsed.GetValue(data);
+            string dataName = given ?? metadata.GetValueOrDefault(DataKey)
                 ?? throw new CliException($"{path} does not say what it was trained on: give --data");
-            int seed = int.TryParse(metadata.GetValueOrDefault("autograd.seed"), CultureInfo.InvariantCulture, out int s) ? s : 1;
-            Dataset<float> test = TestSet(dataName, parsed.GetValue(dataDir), parsed.GetValue(target), saved, seed);
+            string source = given is null ? $"{path}: {DataKey}" : "--data";
+            var (test, evaluated) = TestSet(dataName, source, parsed.GetValue(dataDir), parsed.GetValue(target) ?? metadata.GetValueOrDefault(TargetKey), saved, metadata);
             if (test.FeatureCount != saved.Inputs) throw new CliException($"{dataName} has {test.FeatureCount} features per sample, but the model takes {saved.Inputs}");
             if (test.Classes > saved.ClassCount) throw new CliException($"{dataName} has {test.Classes} classes, but the model tells {saved.ClassCount} apart");
             var trainer = new Trainer<float>(saved.Model).Compile(new Sgd<float>(saved.Model.Parameters(), 0), saved.Loss, MetricKind.Accuracy);
             EvaluationResult result = trainer.Evaluate(test);
             if (parsed.GetValue(json))
             {
-                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["test_accuracy"] = result.Metric ?? double.NaN, ["test_loss"] = result.Loss, ["samples"] = test.Count }));
+                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["test_accuracy"] = result.Metric ?? double.NaN,
+                    ["test_loss"] = result.Loss,
+                    ["samples"] = test.Count,
+                    ["evaluated"] = evaluated.Kind,
+                }));
                 return 0;
             }
 
-            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{dataName}: {test.Count:N0} samples, loss {result.Loss:0.0000}, accuracy {result.Metric:P2}"));
+            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{dataName}: {evaluated.Description}, loss {result.Loss:0.0000}, accuracy {result.Metric:P2}"));
             return 0;
         });
         return command;
     }
 
-    private static Dataset<float> TestSet(string dataName, string? dataDir, string? target, SavedModel saved, int seed)
+    /// <summary>What eval scored: a short kind for JSON (test set, test split, all rows) and the words for people.</summary>
+    private sealed record Evaluated(string Kind, string Description);
+
+    private static (Dataset<float> Test, Evaluated What) TestSet(string dataName, string source, string? dataDir, string? target, SavedModel saved, IReadOnlyDictionary<string, string> metadata)
     {
         if (!dataName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            return DataSources.Load(dataName, dataDir, seed, target).Test;
-        // A CSV file is evaluated whole, with the standardization the model was trained with.
-        try
         {
-            using var reader = new StreamReader(dataName);
-            Dataset<float> all = CsvReader.Load(reader, dataName, target, CsvTarget.Classes, out _);
-            return saved.Standardizer?.Transform(all) ?? all;
+            Dataset<float> named;
+            try
+            {
+                named = DataSources.Load(dataName, dataDir, saved.Seed, target).Test;
+            }
+            catch (CliException e) when (source != "--data")
+            {
+                throw new CliException($"{source} is '{dataName}': {e.Message}");
+            }
+
+            return (named, new Evaluated("test set", $"{named.Count:N0} samples"));
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
+
+        // Labels go through the model's own class list, so a file holding only some of the classes is scored right.
+        Dataset<float> all = CsvFile.Load(dataName, source, target, saved.Classes.Length > 0 ? saved.Classes : null, out _);
+        all = saved.Standardizer?.Transform(all) ?? all;
+
+        // Train's test split is rebuilt only from the very bytes it was made from; any other file is scored whole.
+        string? trainedOn = metadata.GetValueOrDefault(DataKey);
+        bool samePath = trainedOn is not null && Path.GetFullPath(dataName) == trainedOn;
+        bool sameBytes = metadata.TryGetValue(HashKey, out string? hash) ? CsvFile.Sha256(dataName) == hash : samePath;
+        if (sameBytes)
         {
-            throw new CliException(e.Message);
+            Dataset<float> test = DataSources.TestRows(all, saved.Seed);
+            return (test, new Evaluated("test split", $"the test split train held out, {test.Count:N0} of {all.Count:N0} rows"));
         }
+
+        string why = samePath ? "the file changed since training, so train's test split cannot be rebuilt" : "not the file the model was trained on";
+        return (all, new Evaluated("all rows", $"all {all.Count:N0} rows ({why})"));
     }
 
     private static SavedModel Load(string path) => Load(path, out _);
@@ -135,27 +167,93 @@ internal static class ModelCommands
             throw new CliException(e.Message);
         }
 
+        int inputs = model.Layers.OfType<Linear<float>>().FirstOrDefault()?.InFeatures
+            ?? throw new CliException($"{path}: the model has no Linear layer, so its input size is unknown");
+        int outputs = model.Layers.OfType<Linear<float>>().Last().OutFeatures;
+        LossKind loss = metadata.GetValueOrDefault(LossKey) switch
+        {
+            null or "CrossEntropy" => LossKind.CrossEntropy,
+            "BinaryCrossEntropy" when outputs == 1 => LossKind.BinaryCrossEntropy,
+            "BinaryCrossEntropy" => throw new CliException($"{path}: {LossKey} is BinaryCrossEntropy, which needs one output, but the model has {outputs}"),
+            // Named exactly: Enum.TryParse would also take "2", or any casing.
+            string other => throw new CliException($"{path}: {LossKey} is '{other}'; a model saved by train has CrossEntropy or BinaryCrossEntropy"),
+        };
+        int seed = 1;
+        if (metadata.TryGetValue(SeedKey, out string? seedText) && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
+            throw new CliException($"{path}: {SeedKey} is '{seedText}', not a whole number in the range of a 32-bit integer");
+        string[] classes = metadata.TryGetValue(ClassesKey, out string? classText) ? ParseClasses(path, classText) : [];
+        var saved = new SavedModel(model, loss, classes, ParseStandardizer(path, metadata, inputs), inputs, seed);
+        if (classes.Length > 0 && classes.Length != saved.ClassCount)
+            throw new CliException($"{path}: {ClassesKey} names {classes.Length} classes, but the model's {outputs} output(s) give {saved.ClassCount}");
+        if (metadata.TryGetValue(HashKey, out string? hash) && !(hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)))
+            throw new CliException($"{path}: {HashKey} is '{hash}', not 64 lowercase hex digits");
+        if (metadata.TryGetValue(TargetKey, out string? column) && column.Length == 0)
+            throw new CliException($"{path}: {TargetKey} is empty; it names the class column");
+        if (model.Parameters().Any(p => p.ToArray().Any(v => !float.IsFinite(v))))
+            throw new CliException($"{path}: some weights are not finite numbers (NaN or ±∞), so every prediction would be NaN");
+
+        // A layer that cannot run on this input (a softmax over an axis the output lacks) is found now, naming the file.
         try
         {
-            LossKind loss = Enum.TryParse(metadata.GetValueOrDefault("autograd.loss"), out LossKind parsed) ? parsed : LossKind.CrossEntropy;
-            string[] classes = metadata.TryGetValue("autograd.classes", out string? classText) ? JsonSerializer.Deserialize<string[]>(classText) ?? [] : [];
-            Standardizer? standardizer = metadata.TryGetValue("autograd.standardize.mean", out string? mean) && metadata.TryGetValue("autograd.standardize.std", out string? std)
-                ? Standardizer.FromStatistics(JsonSerializer.Deserialize<float[]>(mean)!, JsonSerializer.Deserialize<float[]>(std)!)
-                : null;
-            int inputs = model.Layers.OfType<Linear<float>>().FirstOrDefault()?.InFeatures
-                ?? throw new CliException($"{path}: the model has no Linear layer, so its input size is unknown");
-            var saved = new SavedModel(model, loss, classes, standardizer, inputs);
-            if (classes.Length > 0 && classes.Length != saved.ClassCount)
-                throw new CliException($"{path}: the metadata names {classes.Length} classes, but the model's {model.Layers.OfType<Linear<float>>().Last().OutFeatures} output(s) give {saved.ClassCount}");
-            if (model.Parameters().Any(p => p.ToArray().Any(v => !float.IsFinite(v))))
-                throw new CliException($"{path}: some weights are not finite numbers (NaN or ±∞), so every prediction would be NaN");
-            return saved;
+            using (Autodiff.NoGrad()) model.Forward(Tensor.Zeros<float>(1, inputs));
         }
-        catch (Exception e) when (e is JsonException or ArgumentException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            throw new CliException($"{path}: malformed metadata ({e.Message})");
+            throw new CliException($"{path}: {ModelFile.ArchitectureKey} does not run on a sample of {inputs} features: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        return saved;
+    }
+
+    private const string DataKey = "autograd.data", HashKey = "autograd.data.sha256", TargetKey = "autograd.target", SeedKey = "autograd.seed",
+        LossKey = "autograd.loss", ClassesKey = "autograd.classes", MeanKey = "autograd.standardize.mean", StdKey = "autograd.standardize.std";
+
+    private static string[] ParseClasses(string path, string text)
+    {
+        string[] classes;
+        try
+        {
+            classes = JsonSerializer.Deserialize<string[]>(text) ?? throw new JsonException("null");
+        }
+        catch (JsonException)
+        {
+            throw new CliException($"{path}: {ClassesKey} is not a JSON list of class names: {Shorten(text)}");
+        }
+
+        if (classes.Any(c => c is null)) throw new CliException($"{path}: {ClassesKey} has a null among its class names");
+        if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Length) throw new CliException($"{path}: {ClassesKey} names a class twice: {Shorten(text)}");
+        return classes;
+    }
+
+    private static Standardizer? ParseStandardizer(string path, IReadOnlyDictionary<string, string> metadata, int inputs)
+    {
+        bool hasMean = metadata.TryGetValue(MeanKey, out string? meanText), hasStd = metadata.TryGetValue(StdKey, out string? stdText);
+        if (!hasMean && !hasStd) return null;
+        if (!hasMean || !hasStd) throw new CliException($"{path}: {(hasMean ? StdKey : MeanKey)} is missing, though {(hasMean ? MeanKey : StdKey)} is there");
+        float[] mean = Numbers(MeanKey, meanText!), std = Numbers(StdKey, stdText!);
+        if (std.Any(v => !(v > 0))) throw new CliException($"{path}: {StdKey} has a deviation that is not positive: {Shorten(stdText!)}");
+        return Standardizer.FromStatistics(mean, std);
+
+        float[] Numbers(string key, string text)
+        {
+            float[]? values;
+            try
+            {
+                values = JsonSerializer.Deserialize<float[]>(text);
+            }
+            catch (JsonException)
+            {
+                values = null;
+            }
+
+            if (values is null || values.Any(v => !float.IsFinite(v))) throw new CliException($"{path}: {key} is not a JSON list of finite numbers: {Shorten(text)}");
+            if (values.Length != inputs) throw new CliException($"{path}: {key} has {values.Length} numbers, but the model takes {inputs} features");
+            return values;
         }
     }
+
+    /// <summary>A metadata value as quoted in a message: at most 60 characters, so one line stays one line.</summary>
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 
     private static float[][] ReadSamples(string input, int features)
     {

@@ -29,7 +29,7 @@ internal static class TrainCommand
         var patience = new Option<int?>("--patience") { Description = "Stop after this many epochs without a better validation loss (needs --validation-split)." };
         var threads = new Option<int?>("--threads") { Description = "Cores to use (default: all)." };
         var save = new Option<string?>("--save") { Description = "Save the model (safetensors with its architecture).", HelpName = "FILE" };
-        var curve = new Option<string?>("--curve") { Description = "Write the loss/accuracy curve as SVG (default: beside --save, else training-curve.svg).", HelpName = "FILE" };
+        var curve = new Option<string?>("--curve") { Description = "Write the loss/accuracy curve as SVG (default: beside --save with an .svg extension, else training-curve.svg).", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print only the final figures as one JSON object." };
 
         var command = new Command("train", "Train a multi-layer perceptron, with a live progress bar and a per-epoch table.")
@@ -74,8 +74,15 @@ internal static class TrainCommand
             if (patienceValue is not null && split == 0) throw new CliException("--patience watches the validation loss: add --validation-split, e.g. 0.1");
 
             // Output paths are checked before training, so a long run is not lost to a typo in a path.
-            if (parsed.GetValue(save) is string saveTo) CliFiles.CheckWritable(saveTo, "--save");
-            if (parsed.GetValue(curve) is string curveTo) CliFiles.CheckWritable(curveTo, "--curve");
+            string? savePath = parsed.GetValue(save);
+            string curvePath = parsed.GetValue(curve) ?? DefaultCurvePath(savePath);
+            if (savePath is not null) CliFiles.CheckWritable(savePath, "--save");
+            CliFiles.CheckWritable(curvePath, parsed.GetValue(curve) is null ? "the curve (default path)" : "--curve");
+            string dataArgument = parsed.GetRequiredValue(data);
+            bool csv = dataArgument.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            CheckDistinct(savePath, curvePath, parsed.GetValue(curve) is null, csv ? dataArgument : null);
+            // Hashed before training, so the model names the bytes it was trained on even if the file changes meanwhile.
+            string? dataHash = csv && savePath is not null ? CsvFile.Sha256(dataArgument) : null;
 
             bool asJson = parsed.GetValue(json);
             if (!asJson) terminal.Out.WriteLine($"{source.Name}: {source.Train.Count:N0} training and {source.Test.Count:N0} test samples; model {layerText} ({model.ParameterCount():N0} parameters)");
@@ -98,17 +105,20 @@ internal static class TrainCommand
             if (!double.IsFinite(test.Loss))
                 throw new CliException($"training diverged: the test loss is {test.Loss.ToString(CultureInfo.InvariantCulture)} after the last step; try a smaller --lr than {rate.ToString(CultureInfo.InvariantCulture)}");
 
-            string? savePath = parsed.GetValue(save);
             if (savePath is not null)
             {
-                // A CSV file is recorded by its full path, so that eval finds it from any folder.
-                string dataArgument = parsed.GetRequiredValue(data);
-                string recorded = dataArgument.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? Path.GetFullPath(dataArgument) : source.Name;
-                ModelFile.Save(model, savePath, Metadata(source, recorded, lossKind, seedValue));
+                var metadata = Metadata(source, csv ? Path.GetFullPath(dataArgument) : source.Name, lossKind, seedValue);
+                if (dataHash is not null)
+                {
+                    // Eval rebuilds the test split only from these same bytes, read with the same class column.
+                    metadata["autograd.data.sha256"] = dataHash;
+                    if (parsed.GetValue(target) is string column) metadata["autograd.target"] = column;
+                }
+
+                ModelFile.Save(model, savePath, metadata);
                 terminal.Error.WriteLine($"wrote {savePath}");
             }
 
-            string curvePath = parsed.GetValue(curve) ?? (savePath is null ? "training-curve.svg" : Path.ChangeExtension(savePath, ".svg"));
             CliFiles.WriteAllText(curvePath, Curve(source.Name, history));
             terminal.Error.WriteLine($"wrote {curvePath}");
 
@@ -141,6 +151,43 @@ internal static class TrainCommand
         "adamw" => new AdamW<float>(model.Parameters(), lr),
         _ => throw new CliException($"unknown optimizer '{name}': use sgd, momentum, nesterov, rmsprop, adam or adamw"),
     };
+
+    /// <summary>
+    /// Where the curve goes without <c>--curve</c>: beside the model with an .svg extension, or training-curve.svg when
+    /// nothing is saved or the model goes to a device such as /dev/null (no file is made up next to a device).
+    /// </summary>
+    private static string DefaultCurvePath(string? savePath) =>
+        savePath is null || savePath.Length == 0 || AtomicFile.IsSpecialFile(savePath) ? "training-curve.svg" : Path.ChangeExtension(savePath, ".svg");
+
+    /// <summary>
+    /// Refuses outputs that name the same file (one would overwrite the other) or the CSV file being trained on,
+    /// compared by full path after following symbolic links. Devices such as /dev/null may be shared: nothing is lost.
+    /// </summary>
+    /// <exception cref="CliException">Two of them are one file; the message names the options.</exception>
+    private static void CheckDistinct(string? savePath, string curvePath, bool curveIsDefault, string? csvData)
+    {
+        if (savePath is not null && SameFile(savePath, curvePath))
+            throw new CliException(curveIsDefault
+                ? $"--save '{savePath}': the curve goes beside the model as '{curvePath}' and would overwrite it; name the model .safetensors or give --curve FILE"
+                : $"--curve '{curvePath}' and --save '{savePath}' are the same file: the curve would overwrite the model");
+        if (csvData is null) return;
+        if (savePath is not null && SameFile(savePath, csvData))
+            throw new CliException($"--save '{savePath}' is the --data file: the model would overwrite the data");
+        if (SameFile(curvePath, csvData))
+            throw new CliException($"{(curveIsDefault ? "the curve's default path" : "--curve")} '{curvePath}' is the --data file: the curve would overwrite the data");
+    }
+
+    private static bool SameFile(string a, string b)
+    {
+        string first = Resolve(a), second = Resolve(b);
+        return first == second && !AtomicFile.IsSpecialFile(first);
+
+        static string Resolve(string path)
+        {
+            var entry = new FileInfo(Path.GetFullPath(path));
+            return entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : entry.FullName;
+        }
+    }
 
     /// <summary>What a saved model needs besides its weights: its data, classes, loss and input standardization.</summary>
     private static Dictionary<string, string> Metadata(DataSource source, string data, LossKind loss, int seed)

@@ -180,6 +180,9 @@ internal static class Word2VecCommands
                 if (analogyFile is not null)
                 {
                     AnalogyResult result = WordVectorEvaluation.Analogies(loaded, analogyFile, parsed.GetValue(restrict));
+                    // An accuracy over no questions at all would read as a score of 0 %.
+                    if (result.Total.Correct + result.Total.Incorrect + result.Skipped == 0)
+                        throw new CliException($"--analogies: '{analogyFile}' has no questions (the questions-words format: a ': section' line, then lines of four words)");
                     scores["analogy_accuracy"] = Math.Round(result.Total.Accuracy, 6);
                     scores["analogy_questions"] = result.Total.Correct + result.Total.Incorrect;
                     scores["analogy_skipped"] = result.Skipped;

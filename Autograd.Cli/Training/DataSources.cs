@@ -57,25 +57,31 @@ internal static class DataSources
         }
     }
 
+    /// <summary>
+    /// Which rows of a CSV file of <paramref name="count"/> rows train trains on and tests on with
+    /// <paramref name="seed"/>: a seeded shuffle, the first 80 % for training, the rest for testing (the training
+    /// rows again when a file is too small to have any left). Eval rebuilds it from the saved seed, so it scores a
+    /// model on exactly the rows train tested it on.
+    /// </summary>
+    public static (int[] Train, int[] Test) CsvSplit(int count, int seed)
+    {
+        int[] order = [.. Enumerable.Range(0, count)];
+        new Random(seed).Shuffle(order);
+        int trainCount = Math.Max(1, (int)(count * 0.8));
+        int[] train = order[..trainCount], test = order[trainCount..];
+        return (train, test.Length == 0 ? train : test);
+    }
+
+    /// <summary>The rows <see cref="CsvSplit"/> tests on, as a dataset.</summary>
+    public static Dataset<float> TestRows(Dataset<float> all, int seed) => all.Subset(CsvSplit(all.Count, seed).Test);
+
     private static DataSource LoadCsv(string path, int seed, string? targetColumn)
     {
-        Dataset<float> all;
-        IReadOnlyList<string> classes;
-        try
-        {
-            using var reader = new StreamReader(path);
-            all = CsvReader.Load(reader, path, targetColumn, CsvTarget.Classes, out classes);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
-        {
-            throw new CliException(e.Message);
-        }
+        Dataset<float> all = CsvFile.Load(path, "--data", targetColumn, null, out IReadOnlyList<string> classes);
 
         // A seeded 80/20 split, then standardization fitted on the training part only.
-        int[] order = all.Order(new Random(seed));
-        int trainCount = Math.Max(1, (int)(all.Count * 0.8));
-        Dataset<float> train = all.Subset(order.AsSpan(0, trainCount)), test = all.Subset(order.AsSpan(trainCount));
-        if (test.Count == 0) test = train;
+        var (trainRows, testRows) = CsvSplit(all.Count, seed);
+        Dataset<float> train = all.Subset(trainRows), test = all.Subset(testRows);
         Standardizer standardizer = Standardizer.Fit(train);
         return new DataSource(Path.GetFileName(path), standardizer.Transform(train), standardizer.Transform(test), classes, standardizer);
     }

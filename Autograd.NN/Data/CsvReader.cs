@@ -31,8 +31,56 @@ public static class CsvReader
     /// <exception cref="InvalidDataException">The text is not a valid table of numbers.</exception>
     public static Dataset<float> Load(TextReader reader, string name, string? targetColumn, CsvTarget target, out IReadOnlyList<string> classNames)
     {
+        Table table = Read(reader, name, targetColumn);
+        if (target == CsvTarget.Number)
+        {
+            var numbers = new float[table.Targets.Count];
+            for (int i = 0; i < numbers.Length; i++)
+                if (!float.TryParse(table.Targets[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]))
+                    throw new InvalidDataException($"{name}:{table.Lines[i]}: the target '{table.Targets[i]}' is not a number");
+            classNames = [];
+            return new Dataset<float>([.. table.Features], table.FeatureCount, numbers, 1);
+        }
+
+        // Numeric class names sort as numbers (2 before 10), others ordinally.
+        string[] classes = [.. table.Targets.Distinct().OrderBy(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ThenBy(c => c, StringComparer.Ordinal)];
+        classNames = classes;
+        return WithClasses(table, name, classes);
+    }
+
+    /// <summary>
+    /// Loads CSV text whose target column holds classes from <paramref name="classNames"/>, as a saved model knows
+    /// them: label i is <c>classNames[i]</c>, whichever of the classes this text happens to contain.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The text is not a valid table of numbers, or a row's class is not in <paramref name="classNames"/>; the message gives the line and the class.</exception>
+    /// <exception cref="ArgumentException"><paramref name="classNames"/> is empty or names a class twice.</exception>
+    public static Dataset<float> Load(TextReader reader, string name, string? targetColumn, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (classNames.Count == 0) throw new ArgumentException("csv: the list of classes is empty", nameof(classNames));
+        if (classNames.Distinct(StringComparer.Ordinal).Count() != classNames.Count) throw new ArgumentException("csv: the list of classes names a class twice", nameof(classNames));
+        return WithClasses(Read(reader, name, targetColumn), name, classNames);
+    }
+
+    private static Dataset<float> WithClasses(Table table, string name, IReadOnlyList<string> classes)
+    {
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var labels = new int[table.Targets.Count];
+        for (int i = 0; i < labels.Length; i++)
+            if (!index.TryGetValue(table.Targets[i], out labels[i]))
+                throw new InvalidDataException($"{name}:{table.Lines[i]}: unknown class '{table.Targets[i]}' (the classes are {string.Join(", ", classes)})");
+        return new Dataset<float>([.. table.Features], table.FeatureCount, labels, classes.Count);
+    }
+
+    /// <summary>The rows of a CSV text: features row by row, and each row's raw target and line number.</summary>
+    private sealed record Table(List<float> Features, int FeatureCount, List<string> Targets, List<int> Lines);
+
+    private static Table Read(TextReader reader, string name, string? targetColumn)
+    {
         ArgumentNullException.ThrowIfNull(reader);
         string? headerLine = reader.ReadLine() ?? throw new InvalidDataException($"{name}: the file is empty; it needs a header row of column names");
+        // A blank first line would otherwise read as a header of one empty column name.
+        if (headerLine.Trim().Length == 0) throw new InvalidDataException($"{name}:1: the first line is blank; it must be the header row of column names");
         string[] header = Split(headerLine);
         int targetIndex = targetColumn is null ? header.Length - 1 : Array.IndexOf(header, targetColumn);
         if (targetIndex < 0) throw new InvalidDataException($"{name}: no column named '{targetColumn}' (columns: {string.Join(", ", header)})");
@@ -40,6 +88,7 @@ public static class CsvReader
 
         var features = new List<float>();
         var rawTargets = new List<string>();
+        var lines = new List<int>();
         int lineNumber = 1;
         for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
@@ -53,6 +102,7 @@ public static class CsvReader
                 if (c == targetIndex)
                 {
                     rawTargets.Add(fields[c]);
+                    lines.Add(lineNumber);
                     continue;
                 }
 
@@ -63,22 +113,7 @@ public static class CsvReader
         }
 
         if (rawTargets.Count == 0) throw new InvalidDataException($"{name}: no data rows after the header");
-        int featureCount = header.Length - 1;
-        if (target == CsvTarget.Number)
-        {
-            var numbers = new float[rawTargets.Count];
-            for (int i = 0; i < numbers.Length; i++)
-                if (!float.TryParse(rawTargets[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]))
-                    throw new InvalidDataException($"{name}: row {i + 1}: the target '{rawTargets[i]}' is not a number");
-            classNames = [];
-            return new Dataset<float>([.. features], featureCount, numbers, 1);
-        }
-
-        // Numeric class names sort as numbers (2 before 10), others ordinally.
-        string[] classes = [.. rawTargets.Distinct().OrderBy(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ThenBy(c => c, StringComparer.Ordinal)];
-        var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        classNames = classes;
-        return new Dataset<float>([.. features], featureCount, [.. rawTargets.Select(t => index[t])], classes.Length);
+        return new Table(features, header.Length - 1, rawTargets, lines);
     }
 
     private static string[] Split(string line) => [.. line.Split(',').Select(f => f.Trim().Trim('"'))];

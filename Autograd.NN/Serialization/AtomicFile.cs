@@ -46,6 +46,16 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> exists and is neither a regular file nor a folder: a device such as
+    /// <c>/dev/null</c>, a named pipe or a socket.
+    /// </summary>
+    public static bool IsSpecialFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.Length > 0 && File.Exists(path) && !IsRegularFile(path);
+    }
+
     /// <summary>Whether <paramref name="path"/> (which exists) is a regular file rather than a device, pipe or socket.</summary>
     private static bool IsRegularFile(string path)
     {

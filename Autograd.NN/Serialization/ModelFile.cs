@@ -111,7 +111,9 @@ public static class ModelFile
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
             {
-                throw new InvalidDataException($"{path}: architecture layer {i} ({layer.ToJsonString()}) is malformed: {e.Message}", e);
+                // The first line only, without " (Parameter 'p')": the layer's JSON already shows the value.
+                string reason = e.Message.Split('\n', 2)[0].Split(" (Parameter", 2)[0];
+                throw new InvalidDataException($"{path}: architecture layer {i} ({layer.ToJsonString()}) is malformed: {reason}", e);
             }
         }
 

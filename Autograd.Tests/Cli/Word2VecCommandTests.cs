@@ -98,5 +98,11 @@ public sealed class Word2VecCommandTests : FileTests
         Assert.That(alone.Out, Is.Empty);
         Assert.That(alone.Error, Does.Contain("no words to show"), "an empty answer says why instead of printing nothing");
         Assert.That(CliRunner.Run("analogy", PathOf("tiny.txt"), "cat", "dog", "cat").Error, Does.Contain("no words to show"));
+
+        File.WriteAllText(PathOf("questions.txt"), "");
+        CliResult noQuestions = CliRunner.Run("evaluate", PathOf("tiny.txt"), "--analogies", PathOf("questions.txt"));
+        Assert.That(noQuestions.ExitCode, Is.EqualTo(2));
+        Assert.That(noQuestions.Error, Does.StartWith($"error: --analogies: '{PathOf("questions.txt")}' has no questions"));
+        Assert.That(noQuestions.Out, Is.Empty, "no accuracy over zero questions");
     }
 }
