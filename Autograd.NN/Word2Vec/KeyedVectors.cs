@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text;
@@ -167,8 +168,8 @@ public sealed class KeyedVectors
     }
 
     /// <summary>
-    /// Loads a word2vec file, telling text from binary by its first vector: in the text format that line is the word
-    /// and exactly <c>dimension</c> numbers.
+    /// Loads a word2vec file, telling text from binary by the bytes after the header: text never holds a control
+    /// character other than tab, CR and LF, while raw float32s almost always do (1.0 is 00 00 80 3F).
     /// </summary>
     /// <exception cref="InvalidDataException">The file is malformed; the message names the line or byte offset.</exception>
     public static KeyedVectors Load(string path)
@@ -176,15 +177,15 @@ public sealed class KeyedVectors
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes = File.ReadAllBytes(path);
         var (_, _, next) = Header(bytes, path, bytesPerNumber: 2);
-        int end = Array.IndexOf(bytes, (byte)'\n', next);
-        string first = Encoding.Latin1.GetString(bytes, next, (end < 0 ? bytes.Length : end) - next);
-        string[] fields = first.TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // A first row of a word and numbers written out is text, whatever their count: the text reader then names
-        // the line whose count is wrong. A binary row's raw float bytes almost never read as numbers.
-        bool text = fields.Length >= 2
-            && fields.Skip(1).All(f => float.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-        return text ? ReadText(bytes, path) : ReadBinary(bytes, path);
+        // Deciding by content rather than by whether the first row parses lets a text file with a bad line (a comma,
+        // a tab, a word with a space) get the text reader's error, which names the line.
+        bool binary = bytes.AsSpan(next).IndexOfAny(BinaryOnlyBytes) >= 0;
+        return binary ? ReadBinary(bytes, path) : ReadText(bytes, path);
     }
+
+    /// <summary>The bytes a text vector file cannot hold: C0 controls other than tab, LF and CR, and DEL.</summary>
+    private static readonly SearchValues<byte> BinaryOnlyBytes = SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Where(b => b is not ('\t' or '\n' or '\r')).Select(b => (byte)b), 0x7F]);
 
     /// <summary>Reads the "count dimension" line; <paramref name="bytesPerNumber"/> is the least a number can take (4 in binary, "0 " in text).</summary>
     private static (int Count, int Dimension, int Next) Header(byte[] bytes, string name, int bytesPerNumber)
@@ -211,25 +212,49 @@ public sealed class KeyedVectors
         }
         catch (DecoderFallbackException e)
         {
-            throw new InvalidDataException($"{name}: the file is not valid UTF-8 ({e.Message})", e);
+            int at = next + Math.Max(e.Index, 0);
+            int line = bytes.AsSpan(0, at).Count((byte)'\n') + 1;
+            throw new InvalidDataException($"{name}:{line}: byte {at} is not valid UTF-8 (0x{Convert.ToHexString(e.BytesUnknown ?? [bytes[at]])}); save the file as UTF-8", e);
         }
 
-        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length != count) throw new InvalidDataException($"{name}: the header says {count} words but the file has {lines.Length} lines of vectors");
+        // Blank lines (nothing but spaces, tabs or a CR) are skipped, but still counted so errors name the right line.
+        string[] lines = text.Split('\n');
+        int vectorLines = lines.Count(line => !IsBlank(line));
+        if (vectorLines != count) throw new InvalidDataException($"{name}: the header says {count} words but the file has {vectorLines} lines of vectors");
         var words = new string[count];
         var vectors = new float[count * dimension];
-        for (int i = 0; i < count; i++)
+        int row = 0;
+        for (int i = 0; i < lines.Length; i++)
         {
+            if (IsBlank(lines[i])) continue;
+            int lineNumber = i + 2;
             string[] fields = lines[i].TrimEnd('\r').Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length != dimension + 1) throw new InvalidDataException($"{name}:{i + 2}: {fields.Length - 1} numbers after the word, expected {dimension}");
-            words[i] = fields[0];
-            for (int j = 0; j < dimension; j++)
-                if (!float.TryParse(fields[j + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out vectors[i * dimension + j]) || !float.IsFinite(vectors[i * dimension + j]))
-                    throw new InvalidDataException($"{name}:{i + 2}: '{fields[j + 1]}' is not a finite number");
+            // gensim splits on single spaces too, so it rejects tab-separated lines as well; a tab inside the word is
+            // allowed, as there.
+            if ((fields.Length != dimension + 1 && lines[i].Contains('\t')) || fields.Skip(1).Any(f => f.Contains('\t')))
+                throw new InvalidDataException($"{name}:{lineNumber}: fields are separated by tabs; the text format separates them with spaces");
+            words[row] = fields[0];
+            for (int j = 1; j < fields.Length; j++)
+            {
+                if (!float.TryParse(fields[j], NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+                {
+                    // "new york 1 2": the second half of the word is the first field that is not a number.
+                    string hint = j == 1 && fields.Length > dimension + 1 ? $" (is '{fields[0]} {fields[1]}' one word? words cannot contain spaces)" : "";
+                    throw new InvalidDataException($"{name}:{lineNumber}: '{fields[j]}' is not a number{hint}");
+                }
+
+                if (!float.IsFinite(value)) throw new InvalidDataException($"{name}:{lineNumber}: '{fields[j]}' is not a finite number");
+                if (j <= dimension) vectors[row * dimension + j - 1] = value;
+            }
+
+            if (fields.Length != dimension + 1) throw new InvalidDataException($"{name}:{lineNumber}: {fields.Length - 1} numbers after the word, expected {dimension}");
+            row++;
         }
 
         return Create(words, vectors, dimension, name);
     }
+
+    private static bool IsBlank(string line) => line.AsSpan().Trim(" \t\r").IsEmpty;
 
     private static KeyedVectors ReadBinary(byte[] bytes, string name)
     {

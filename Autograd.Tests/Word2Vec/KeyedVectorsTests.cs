@@ -194,6 +194,15 @@ public sealed class KeyedVectorsTests : FileTests
         yield return new TestCaseData(Utf8("1 2\nking 1 1e39\n"), false, ":2: '1e39' is not a finite number").SetArgDisplayNames("overflow");
         yield return new TestCaseData(Utf8("2 2\nking 1 2\nking 3 4\n"), null, "the word 'king' appears twice").SetArgDisplayNames("duplicate word text");
         yield return new TestCaseData((byte[])[.. Utf8("1 2\nk"), 0xC3, 0x28, .. Utf8(" 1 2\n")], false, "not valid UTF-8").SetArgDisplayNames("invalid UTF-8 text");
+        // Text files whose first vector line is bad are still read as text, so the error names the line.
+        yield return new TestCaseData(Utf8("2 2\na 1,5 2\nb 3 4\n"), null, ":2: '1,5' is not a number").SetArgDisplayNames("decimal comma, detected");
+        yield return new TestCaseData(Utf8("2 2\na 0x1 2\nb 3 4\n"), null, ":2: '0x1' is not a number").SetArgDisplayNames("hexadecimal, detected");
+        yield return new TestCaseData(Utf8("2 2\nnew york 1 2\nb 3 4\n"), null, ":2: 'york' is not a number (is 'new york' one word? words cannot contain spaces)").SetArgDisplayNames("word with a space, detected");
+        yield return new TestCaseData(Utf8("2 2\na\t1\t2\nb\t3\t4\n"), null, ":2: fields are separated by tabs").SetArgDisplayNames("tab-separated, detected");
+        yield return new TestCaseData(Utf8("2 2\na 1 2\nb 3\t4\n"), false, ":3: fields are separated by tabs").SetArgDisplayNames("one tab");
+        yield return new TestCaseData((byte[])[.. Utf8("2 2\na 1 2\ncaf"), 0xE9, .. Utf8(" 3 4\n")], null, ":3: byte 13 is not valid UTF-8 (0xE9)").SetArgDisplayNames("Latin-1 text, detected");
+        yield return new TestCaseData(Utf8("3 2\na 1 2\n\nb 3 4\nc x 6\n"), null, ":5: 'x' is not a number").SetArgDisplayNames("line number after a blank line");
+        yield return new TestCaseData(Utf8("2 2\na 1 2\n \t\r\n"), null, "the header says 2 words but the file has 1 lines").SetArgDisplayNames("whitespace line is not a vector");
 
         byte[] Binary(string word, params float[] values) => [.. Utf8(word + " "), .. values.SelectMany(BitConverter.GetBytes), (byte)'\n'];
         byte[] header = Utf8("2 2\n");
@@ -213,6 +222,34 @@ public sealed class KeyedVectorsTests : FileTests
         File.WriteAllBytes(path, bytes);
         var error = Assert.Throws<InvalidDataException>(() => _ = binary is null ? KeyedVectors.Load(path) : KeyedVectors.Load(path, binary.Value));
         Assert.That(error!.Message, Does.Contain(expected).And.StartWith(path));
+    }
+
+    [TestCase("2 2\r\nking 1 2\r\n\r\nqueen 3 4\r\n")]
+    [TestCase("2 2\nking 1 2\n  \t \nqueen 3 4\n\n")]
+    public void BlankLinesAreSkippedWhateverTheirWhitespace(string text)
+    {
+        string path = PathOf("blank.txt");
+        File.WriteAllText(path, text);
+        KeyedVectors loaded = KeyedVectors.Load(path);
+        Assert.That(loaded.Words, Is.EqualTo(new[] { "king", "queen" }));
+        Assert.That(loaded["queen"].ToArray(), Is.EqualTo(new[] { 3f, 4f }));
+    }
+
+    [Test]
+    public void BinaryFilesLoadWhateverTheirVectorsLookLike()
+    {
+        // The floats' bytes read "1 2 " and "3 4 ", so the first row looks like a text row of four numbers; the
+        // zero bytes of the second row show it is binary. gensim writes no newline after a vector, the C tool one.
+        byte[] vectors = Utf8("1 2 3 4 ");
+        byte[] bytes = [.. Utf8("2 2\na "), .. vectors, .. Utf8("\nb "), .. new[] { 1f, 2f }.SelectMany(BitConverter.GetBytes)];
+        string path = PathOf("ascii.bin");
+        foreach (byte[] file in new[] { bytes, [.. bytes, (byte)'\n'] })
+        {
+            File.WriteAllBytes(path, file);
+            KeyedVectors loaded = KeyedVectors.Load(path);
+            Assert.That(loaded.Words, Is.EqualTo(new[] { "a", "b" }));
+            Assert.That(Bits(loaded["a"].ToArray()), Is.EqualTo(Bits([BitConverter.ToSingle(vectors, 0), BitConverter.ToSingle(vectors, 4)])));
+        }
     }
 
     [Test]
