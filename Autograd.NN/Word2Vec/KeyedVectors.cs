@@ -290,6 +290,11 @@ public sealed class KeyedVectors
             at += dimension * sizeof(float);
         }
 
+        // The C tool ends each vector with a newline and gensim writes none; anything but newlines after the last
+        // vector is a word the header did not count (gensim drops those silently) or damage.
+        while (at < bytes.Length && bytes[at] == (byte)'\n') at++;
+        if (at < bytes.Length)
+            throw new InvalidDataException($"{name}: data follows the header's {count} vectors at byte {at} of {bytes.Length}: the header's count is too small or the file is damaged");
         return Create(words, vectors, dimension, name);
     }
 

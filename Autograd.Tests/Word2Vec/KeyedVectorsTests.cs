@@ -213,6 +213,9 @@ public sealed class KeyedVectorsTests : FileTests
         yield return new TestCaseData((byte[])[.. header, .. Binary("king", 1, 2), .. Binary("king", 3, 4)], true, "the word 'king' appears twice").SetArgDisplayNames("duplicate word binary");
         yield return new TestCaseData((byte[])[.. header, .. Binary("king", 1, 2), 0x71, 0xFF, .. Binary("een", 3, 4)], true, $"the word at byte {header.Length + 14} is not valid UTF-8").SetArgDisplayNames("invalid UTF-8 binary");
         yield return new TestCaseData((byte[])[.. header, .. Binary("king", 1, float.NaN), .. Binary("queen", 3, 4)], true, $"the vector of 'king' holds NaN at byte {header.Length + 9}").SetArgDisplayNames("NaN binary");
+        // gensim loads only the header's count of words and drops the rest without a word.
+        yield return new TestCaseData((byte[])[.. valid, .. Binary("prince", 5, 6)], null, $"data follows the header's 2 vectors at byte {valid.Length} of {valid.Length + 16}: the header's count is too small").SetArgDisplayNames("more words than the header says");
+        yield return new TestCaseData((byte[])[.. valid, 0x00], true, $"data follows the header's 2 vectors at byte {valid.Length} of").SetArgDisplayNames("trailing byte binary");
     }
 
     [TestCaseSource(nameof(MalformedFiles))]
