@@ -123,9 +123,14 @@ public sealed class KeyedVectors
     }
 
     /// <summary>Writes word2vec's text format: a "count dimension" line, then "word v1 … vd" per word.</summary>
+    /// <exception cref="ArgumentException">
+    /// A word or vector the format cannot hold (no words, an empty word, a space or control character in a word, a
+    /// value that is not finite); nothing is written then, so an existing file is kept.
+    /// </exception>
     public void SaveText(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        CheckSavable(text: true);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{Words.Count} {Dimension}\n");
         for (int i = 0; i < Words.Count; i++)
@@ -139,9 +144,14 @@ public sealed class KeyedVectors
     }
 
     /// <summary>Writes word2vec's binary format: the header line, then per word its UTF-8 text, a space, d little-endian float32s and a newline.</summary>
+    /// <exception cref="ArgumentException">
+    /// A word or vector the format cannot hold (no words, an empty word, a space or newline in a word, a value that
+    /// is not finite); nothing is written then, so an existing file is kept.
+    /// </exception>
     public void SaveBinary(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        CheckSavable(text: false);
         AtomicFile.Write(path, stream =>
         {
             stream.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Words.Count} {Dimension}\n")));
@@ -157,6 +167,39 @@ public sealed class KeyedVectors
         });
     }
 
+    /// <summary>
+    /// Refuses, before anything is written, what <see cref="Load(string)"/> would reject or read back differently:
+    /// words end at a space, text lines at a newline, a control character makes a file read as binary, UTF-8 cannot
+    /// hold a lone surrogate, and the readers (like gensim) accept only finite numbers.
+    /// </summary>
+    private void CheckSavable(bool text)
+    {
+        if (Words.Count == 0) throw new ArgumentException("vectors: there are no words to save; a word2vec file holds at least one");
+        var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        for (int i = 0; i < Words.Count; i++)
+        {
+            string word = Words[i];
+            if (word.Length == 0) throw new ArgumentException($"vectors: word {i} is empty; a word2vec file cannot hold an empty word");
+            if (word.Contains(' ')) throw new ArgumentException($"vectors: word {i} '{word}' contains a space, which ends a word in a word2vec file");
+            if (text && word.AsSpan().IndexOfAny(ControlCharacters) is int control and >= 0)
+                throw new ArgumentException($"vectors: word {i} holds the control character U+{(int)word[control]:X4} at position {control}, which the text format cannot hold (save as binary)");
+            // The binary reader, like gensim's, skips the newlines between a vector and the next word.
+            if (!text && word[0] == '\n') throw new ArgumentException($"vectors: word {i} starts with a newline, which the binary format cannot hold");
+            try
+            {
+                _ = utf8.GetByteCount(word);
+            }
+            catch (EncoderFallbackException)
+            {
+                throw new ArgumentException($"vectors: word {i} holds a lone UTF-16 surrogate, which UTF-8 cannot hold");
+            }
+
+            ReadOnlySpan<float> vector = _vectors.AsSpan(i * Dimension, Dimension);
+            for (int j = 0; j < Dimension; j++)
+                if (!float.IsFinite(vector[j]))
+                    throw new ArgumentException($"vectors: the vector of '{word}' (word {i}) holds {vector[j].ToString(CultureInfo.InvariantCulture)} at position {j}; a word2vec file holds only finite numbers");
+        }
+    }
 
     /// <summary>Loads word2vec's text or binary format (as gensim's load_word2vec_format), validating every field.</summary>
     /// <exception cref="InvalidDataException">The file is malformed; the message names the line or byte offset.</exception>
@@ -182,6 +225,9 @@ public sealed class KeyedVectors
         bool binary = bytes.AsSpan(next).IndexOfAny(BinaryOnlyBytes) >= 0;
         return binary ? ReadBinary(bytes, path) : ReadText(bytes, path);
     }
+
+    /// <summary>The characters a word in a text file cannot hold: every C0 control and DEL (see <see cref="BinaryOnlyBytes"/>).</summary>
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create([.. Enumerable.Range(0, 32).Select(c => (char)c), '\x7F']);
 
     /// <summary>The bytes a text vector file cannot hold: C0 controls other than tab, LF and CR, and DEL.</summary>
     private static readonly SearchValues<byte> BinaryOnlyBytes = SearchValues.Create(

@@ -265,6 +265,46 @@ public sealed class KeyedVectorsTests : FileTests
         Assert.That(loaded["queen"].ToArray(), Is.EqualTo(new[] { 3f, 4f }));
     }
 
+    private static IEnumerable<TestCaseData> UnsavableVectors()
+    {
+        foreach (bool text in new[] { true, false })
+        {
+            string format = text ? "text" : "binary";
+            yield return new TestCaseData(Array.Empty<string>(), Array.Empty<float>(), text, "there are no words to save").SetArgDisplayNames($"no words, {format}");
+            yield return new TestCaseData(new[] { "a", "" }, new float[] { 1, 2, 3, 4 }, text, "word 1 is empty").SetArgDisplayNames($"empty word, {format}");
+            yield return new TestCaseData(new[] { "a", "new york" }, new float[] { 1, 2, 3, 4 }, text, "word 1 'new york' contains a space").SetArgDisplayNames($"word with a space, {format}");
+            yield return new TestCaseData(new[] { "a", "b\ud800" }, new float[] { 1, 2, 3, 4 }, text, "word 1 holds a lone UTF-16 surrogate").SetArgDisplayNames($"lone surrogate, {format}");
+            yield return new TestCaseData(new[] { "a", "b" }, new[] { 1, 2, 3, float.NaN }, text, "the vector of 'b' (word 1) holds NaN at position 1").SetArgDisplayNames($"NaN, {format}");
+            yield return new TestCaseData(new[] { "a", "b" }, new[] { float.NegativeInfinity, 2, 3, 4 }, text, "the vector of 'a' (word 0) holds -Infinity at position 0").SetArgDisplayNames($"infinity, {format}");
+        }
+
+        yield return new TestCaseData(new[] { "a", "b\nc" }, new float[] { 1, 2, 3, 4 }, true, "word 1 holds the control character U+000A at position 1").SetArgDisplayNames("newline in a word, text");
+        yield return new TestCaseData(new[] { "a", "b\u0001" }, new float[] { 1, 2, 3, 4 }, true, "word 1 holds the control character U+0001 at position 1").SetArgDisplayNames("control character, text");
+        yield return new TestCaseData(new[] { "a", "\nb" }, new float[] { 1, 2, 3, 4 }, false, "word 1 starts with a newline").SetArgDisplayNames("leading newline, binary");
+    }
+
+    [TestCaseSource(nameof(UnsavableVectors))]
+    public void WhatCannotBeReadBackIsRefusedBeforeAnExistingFileIsReplaced(string[] words, float[] values, bool text, string expected)
+    {
+        var vectors = new KeyedVectors(words, values, 2);
+        string path = PathOf("kept");
+        File.WriteAllText(path, "1 2\nkept 1 2\n");
+        var error = Assert.Throws<ArgumentException>(() => { if (text) vectors.SaveText(path); else vectors.SaveBinary(path); });
+        Assert.That(error!.Message, Does.Contain(expected));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("1 2\nkept 1 2\n"), "the existing file is untouched");
+        Assert.That(Directory.GetFiles(WorkDirectory), Has.Length.EqualTo(1), "no temporary files left behind");
+    }
+
+    [Test]
+    public void WordsTheFormatsCanHoldRoundTrip()
+    {
+        // A tab or CR inside a word is fine in binary (gensim reads these too); a newline inside, not leading, as well.
+        var vectors = new KeyedVectors(["a\tb", "c\rd", "e\nf"], [1, 2, 3, 4, 5, 6], 2);
+        string path = PathOf("odd.bin");
+        vectors.SaveBinary(path);
+        Assert.That(KeyedVectors.Load(path).Words, Is.EqualTo(vectors.Words));
+    }
+
     [Test]
     public void AnalogiesExcludeEverySpellingOfTheQuestionWordsAsGensimDoes()
     {
