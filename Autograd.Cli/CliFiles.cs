@@ -19,13 +19,17 @@ internal static class CliFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"cannot write '{path}': {e.Message}");
+            throw new CliException(WriteError(path, e));
         }
     }
 
+    /// <summary>The one-line message for a failed write of <paramref name="path"/>, naming it once.</summary>
+    public static string WriteError(string path, Exception error) =>
+        error.Message.StartsWith("cannot write ", StringComparison.Ordinal) ? error.Message : $"cannot write '{path}': {error.Message}";
+
     /// <summary>
     /// Checks before any long work that <paramref name="path"/>, given as <paramref name="option"/>, can be written:
-    /// not empty, not a folder, and in a folder that exists.
+    /// not empty, not a folder, in a folder that exists, and writable by the user as <see cref="AtomicFile"/> will write it.
     /// </summary>
     /// <exception cref="CliException">It cannot; the message names the option and the path.</exception>
     public static void CheckWritable(string path, string option)
@@ -34,6 +38,14 @@ internal static class CliFiles
         if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a folder; give a file name");
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder)) throw new CliException($"{option}: no directory '{folder}' to write '{path}' in");
+        try
+        {
+            AtomicFile.CheckWritable(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option}: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -250,7 +250,7 @@ internal static class Word2VecCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"cannot write '{path}': {e.Message}");
+            throw new CliException(CliFiles.WriteError(path, e));
         }
     }
 

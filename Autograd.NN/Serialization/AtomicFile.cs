@@ -9,8 +9,9 @@ namespace Autograd.NN;
 /// </summary>
 /// <remarks>
 /// A symbolic link is followed, so the file it points to is replaced and the link stays. A target that exists and is
-/// not a regular file (a device such as <c>/dev/null</c>, a named pipe) is written to directly: a rename would
-/// replace it with a regular file.
+/// not a regular file (a device such as <c>/dev/null</c>, a named pipe, <c>/dev/stdout</c> when it is a pipe) is
+/// written to directly: a rename would replace it with a regular file. A file the user may not write is refused, as
+/// <c>cp</c> refuses it, and a replaced file keeps its permission bits.
 /// </remarks>
 public static class AtomicFile
 {
@@ -21,22 +22,29 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
-        if (path.Length == 0) throw new IOException("the path is empty");
-        string target = Path.GetFullPath(path);
-        var entry = new FileInfo(target);
-        if (entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } linked) target = linked.FullName;
-        if (Directory.Exists(target)) throw new IOException($"'{path}' is a folder");
-        if (File.Exists(target) && !IsRegularFile(target))
+        var (target, direct) = Resolve(path);
+        if (direct)
         {
-            using FileStream direct = new(target, FileMode.Open, FileAccess.Write);
-            write(direct);
+            // The original path, not the link's target: /dev/stdout's target may be the pseudo-name "pipe:[123]".
+            using FileStream stream = new(Path.GetFullPath(path), FileMode.Open, FileAccess.Write);
+            write(stream);
             return;
         }
 
         string temporary = target + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        UnixFileMode? mode = null;
+        if (!OperatingSystem.IsWindows() && File.Exists(target))
+        {
+            // Created with the old mode (never more open than it while being written), then set exactly, past the umask.
+            mode = File.GetUnixFileMode(target) & PermissionBits;
+            options.UnixCreateMode = mode;
+        }
+
         try
         {
-            using (FileStream file = File.Create(temporary)) write(file);
+            using (FileStream file = new(temporary, options)) write(file);
+            if (mode is { } kept && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, kept);
             File.Move(temporary, target, overwrite: true);
         }
         catch
@@ -54,6 +62,56 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         return path.Length > 0 && File.Exists(path) && !IsRegularFile(path);
+    }
+
+    /// <summary>
+    /// Checks, without writing anything, that <see cref="Write"/> could write <paramref name="path"/> now: the path
+    /// is not empty or a folder, its folder exists, and the user may write the file (or create one in its folder).
+    /// </summary>
+    /// <exception cref="IOException">The path is empty or a folder.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder to write in does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">Writing there is not permitted.</exception>
+    public static void CheckWritable(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Resolve(path);
+    }
+
+    /// <summary>
+    /// The file that <paramref name="path"/> names after following links, and whether it is written to directly
+    /// (it is not a regular file) rather than replaced; throws when it cannot be written.
+    /// </summary>
+    private static (string Target, bool Direct) Resolve(string path)
+    {
+        if (path.Length == 0) throw new IOException("the path is empty");
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new IOException($"'{path}' is a folder");
+        // The type is read through the links before resolving them: a pipe's link has no real target to resolve.
+        if (File.Exists(full) && !IsRegularFile(full))
+        {
+            if (WriteRefusal(full) is { } refusal) throw new UnauthorizedAccessException($"cannot write '{path}': {refusal}");
+            return (full, true);
+        }
+
+        var entry = new FileInfo(full);
+        string target = entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } linked ? linked.FullName : full;
+        if (Directory.Exists(target)) throw new IOException($"'{path}' is a folder");
+        string folder = Path.GetDirectoryName(target) ?? target;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"no folder '{folder}' to write '{path}' in");
+        if (File.Exists(target) && WriteRefusal(target) is { } fileRefusal) throw new UnauthorizedAccessException($"cannot write '{path}': {fileRefusal}");
+        // The temporary file is created beside the target, so the folder must let the user add files.
+        if (WriteRefusal(folder) is { } folderRefusal) throw new UnauthorizedAccessException($"cannot write '{path}': {folderRefusal} to create files in '{folder}'");
+        return (target, false);
+    }
+
+    /// <summary>Why the user could not open <paramref name="path"/> (which exists) for writing, or null when they could.</summary>
+    private static string? WriteRefusal(string path)
+    {
+        if (OperatingSystem.IsWindows()) return Directory.Exists(path) || !File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly) ? null : "permission denied (read-only)";
+        // access(2) applies the mode bits, ACLs, read-only mounts and root's exemptions as open(2) will.
+        if (Access(path, WriteAccess) == 0) return null;
+        int error = Marshal.GetLastPInvokeError();
+        return error == ReadOnlyFileSystem ? "read-only file system" : "permission denied";
     }
 
     /// <summary>Whether <paramref name="path"/> (which exists) is a regular file rather than a device, pipe or socket.</summary>
@@ -76,11 +134,17 @@ public static class AtomicFile
         return (mode & FileTypeMask) == RegularFile;
     }
 
+    private const UnixFileMode PermissionBits = (UnixFileMode)0x1FF;
     private const int AtFdCwd = -100;
     private const uint StatxType = 1;
     private const int FileTypeMask = 0xF000;
     private const int RegularFile = 0x8000;
+    private const int WriteAccess = 2;
+    private const int ReadOnlyFileSystem = 30;
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte buffer);
+
+    [DllImport("libc", EntryPoint = "access", SetLastError = true)]
+    private static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
 }

@@ -1,10 +1,15 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using System.Runtime.Versioning;
 using Autograd.NN;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;
 
-/// <summary>Saving replaces a regular file in one rename, follows links, and writes into what is not a regular file.</summary>
+/// <summary>
+/// Saving replaces a regular file in one rename, keeping its permissions, follows links, writes into what is not a
+/// regular file, and refuses a file the user may not write.
+/// </summary>
 public sealed class AtomicFileTests : FileTests
 {
     [Test]
@@ -40,5 +45,91 @@ public sealed class AtomicFileTests : FileTests
     {
         Assert.That(() => AtomicFile.Write(WorkDirectory, _ => { }), Throws.TypeOf<IOException>().With.Message.Contains("is a folder"));
         Assert.That(() => AtomicFile.Write("", _ => { }), Throws.TypeOf<IOException>().With.Message.Contains("the path is empty"));
+    }
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = "Unix permission bits")]
+    [UnsupportedOSPlatform("windows")]
+    public void AReplacedFileKeepsItsPermissionBits()
+    {
+        string path = PathOf("model.bin");
+        File.WriteAllText(path, "old");
+        const UnixFileMode groupShared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+        File.SetUnixFileMode(path, groupShared);
+        AtomicFile.Write(path, stream => stream.Write("new"u8));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("new"));
+        Assert.That(File.GetUnixFileMode(path), Is.EqualTo(groupShared), "not the default mode of a new file");
+    }
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = "Unix permission bits")]
+    [UnsupportedOSPlatform("windows")]
+    public void AWriteProtectedFileIsRefusedAndKept()
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            RefuseAsAnotherUser();
+            return;
+        }
+
+        string path = PathOf("keep.safetensors");
+        File.WriteAllText(path, "kept");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Assert.That(() => AtomicFile.CheckWritable(path), Throws.TypeOf<UnauthorizedAccessException>().With.Message.EqualTo($"cannot write '{path}': permission denied"));
+        Assert.That(() => AtomicFile.Write(path, stream => stream.Write("new"u8)), Throws.TypeOf<UnauthorizedAccessException>());
+        Assert.That(File.ReadAllText(path), Is.EqualTo("kept"));
+        Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead));
+    }
+
+    /// <summary>
+    /// Root may write any file, so as root the refusal is checked by running <c>autograd train --save</c> as the
+    /// unprivileged user <c>nobody</c> over a file that user may not write, in a folder where it may create files.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    private void RefuseAsAnotherUser()
+    {
+        string? dotnet = Environment.ProcessPath;
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/setpriv") || dotnet is null)
+            Assert.Ignore("running as root without setpriv to test as another user");
+        string cli = Path.Combine(AppContext.BaseDirectory, "autograd.dll");
+        (int Exit, string Error) RunAsNobody(params string[] args)
+        {
+            var start = new ProcessStartInfo("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", dotnet, cli, .. args])
+            {
+                WorkingDirectory = WorkDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using Process process = Process.Start(start)!;
+            Task<string> output = process.StandardOutput.ReadToEndAsync();
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            _ = output.Result;
+            return (process.ExitCode, error);
+        }
+
+        File.SetUnixFileMode(WorkDirectory, (UnixFileMode)0x1FF);
+        if (RunAsNobody("--help").Exit != 0) Assert.Ignore("the user nobody cannot run the command from the build folder");
+        string path = PathOf("keep.safetensors");
+        File.WriteAllText(path, "kept");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var (exit, message) = RunAsNobody("train", "--data", "xor", "--epochs", "1", "--save", "keep.safetensors");
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(message.Trim(), Is.EqualTo("error: --save: cannot write 'keep.safetensors': permission denied"));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("kept"));
+    }
+
+    [Test]
+    public void APipeBehindALinkIsWrittenIntoByItsPath()
+    {
+        // /dev/stdout on a pipe is a link to /proc/self/fd/1, whose target reads "pipe:[number]", not a path.
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("/proc/self/fd is Linux's");
+        using var pipe = new AnonymousPipeServerStream(PipeDirection.In);
+        string path = $"/proc/self/fd/{pipe.ClientSafePipeHandle.DangerousGetHandle()}";
+        AtomicFile.CheckWritable(path);
+        AtomicFile.Write(path, stream => stream.Write("through the pipe"u8));
+        pipe.DisposeLocalCopyOfClientHandle();
+        using var reader = new StreamReader(pipe);
+        Assert.That(reader.ReadToEnd(), Is.EqualTo("through the pipe"));
     }
 }
