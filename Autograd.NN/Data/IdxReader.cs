@@ -12,6 +12,7 @@ public static class IdxReader
 {
     private const byte UnsignedByte = 0x08;
     private const int MaxElements = 1 << 30;
+    private const long MaxFileBytes = 4 + 4 * 4 + MaxElements;
 
     /// <summary>An IDX array of unsigned bytes: its dimensions and its data.</summary>
     /// <param name="Dimensions">The size of each dimension.</param>
@@ -19,20 +20,80 @@ public static class IdxReader
     public sealed record IdxArray(int[] Dimensions, byte[] Data);
 
     /// <summary>Reads an IDX file of unsigned bytes, gzip-compressed when its name ends in .gz.</summary>
-    /// <exception cref="InvalidDataException">The file is not a valid IDX file of unsigned bytes.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid IDX file of unsigned bytes, or not valid gzip data.</exception>
     public static IdxArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return Read(new MemoryStream(Gunzip(path)), path);
         using FileStream file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return Read(file, path);
+    }
+
+    /// <summary>
+    /// The decompressed bytes of the gzip file at <paramref name="path"/>, checked against the CRC-32 and length in
+    /// the file's last 8 bytes: .NET's <see cref="GZipStream"/> ends quietly when a file is cut short.
+    /// </summary>
+    private static byte[] Gunzip(string path)
+    {
+        byte[] compressed = File.ReadAllBytes(path);
+        if (compressed.Length < 2 || compressed[0] != 0x1F || compressed[1] != 0x8B)
+        {
+            string start = Convert.ToHexString(compressed.AsSpan(0, Math.Min(2, compressed.Length)));
+            throw new InvalidDataException($"{path}: not gzip data: it starts with 0x{start}, not the gzip signature 0x1F8B (an uncompressed file named .gz?)");
+        }
+
+        // A gzip member is at least a 10-byte header and an 8-byte trailer.
+        if (compressed.Length < 18) throw new InvalidDataException($"{path}: truncated gzip data: the file ends at offset {compressed.Length}, before a gzip header and trailer");
+        using var output = new MemoryStream();
         try
         {
-            return Read(stream, path);
+            using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                // A corrupt or hostile file must not make us decompress gigabytes: nothing valid is longer.
+                if (output.Length + read > MaxFileBytes)
+                    throw new InvalidDataException($"{path}: decompresses to more than {MaxFileBytes} bytes, more than any IDX file of at most {MaxElements} elements");
+                output.Write(buffer, 0, read);
+            }
         }
-        catch (InvalidDataException e) when (e.Message.Contains("gzip", StringComparison.OrdinalIgnoreCase) || e.InnerException is not null)
+        catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{path}: not a valid gzip stream ({e.Message})", e);
+            // .NET's own message here ("unsupported compression method") misleads: any corrupt byte gives it.
+            throw new InvalidDataException($"{path}: not valid gzip data: decompression fails after {output.Length} bytes of output (the compressed data or its CRC-32 is corrupt)", e);
         }
+
+        byte[] data = output.ToArray();
+        if (!TrailerMatches(compressed, data))
+            throw new InvalidDataException($"{path}: truncated gzip data: the file's last 8 bytes (offset {compressed.Length - 8}) are not the CRC-32 and length of the data; it is cut short or damaged");
+        return data;
+    }
+
+    /// <summary>
+    /// Whether the gzip trailer (CRC-32, then length mod 2³², little-endian) ending <paramref name="compressed"/>
+    /// describes the last bytes of <paramref name="data"/>: the last gzip member's output is a suffix of all of it.
+    /// </summary>
+    private static bool TrailerMatches(ReadOnlySpan<byte> compressed, ReadOnlySpan<byte> data)
+    {
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(compressed[^8..]);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(compressed[^4..]);
+        return length <= data.Length && Crc32(data[^(int)length..]) == crc;
+    }
+
+    private static readonly uint[] CrcTable = [.. Enumerable.Range(0, 256).Select(n =>
+    {
+        uint c = (uint)n;
+        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+        return c;
+    })];
+
+    /// <summary>The CRC-32 of gzip and zip (reflected polynomial 0xEDB88320).</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return ~crc;
     }
 
     /// <summary>Reads an IDX array of unsigned bytes from <paramref name="stream"/>; <paramref name="name"/> is used in errors.</summary>
@@ -78,9 +139,11 @@ public static class IdxReader
     /// Loads an image file and its label file as a classification set, pixels scaled to [0, 1], one row per image.
     /// </summary>
     /// <exception cref="InvalidDataException">A file is invalid, or the two do not match.</exception>
-    public static Dataset<float> LoadImagesAndLabels(string imagesPath, string labelsPath, int classes = 10)
+    public static Dataset<float> LoadImagesAndLabels(string imagesPath, string labelsPath, int classes = 10) =>
+        ToDataset(Read(imagesPath), imagesPath, Read(labelsPath), labelsPath, classes);
+
+    private static Dataset<float> ToDataset(IdxArray images, string imagesPath, IdxArray labels, string labelsPath, int classes)
     {
-        IdxArray images = Read(imagesPath), labels = Read(labelsPath);
         if (images.Dimensions.Length != 3) throw new InvalidDataException($"{imagesPath}: an image file has 3 dimensions (count, rows, columns), not {images.Dimensions.Length}");
         if (labels.Dimensions.Length != 1) throw new InvalidDataException($"{labelsPath}: a label file has 1 dimension, not {labels.Dimensions.Length}");
         if (images.Dimensions[0] != labels.Dimensions[0])
@@ -103,6 +166,7 @@ public static class IdxReader
     /// (<c>train-images-idx3-ubyte</c>, … with or without <c>.gz</c>).
     /// </summary>
     /// <exception cref="FileNotFoundException">A file is missing; the message lists the names tried.</exception>
+    /// <exception cref="InvalidDataException">A file is invalid, or the training and test images differ in size.</exception>
     public static (Dataset<float> Train, Dataset<float> Test) LoadMnistLayout(string directory)
     {
         string Find(string stem)
@@ -117,10 +181,20 @@ public static class IdxReader
             throw new FileNotFoundException($"{directory}: none of {string.Join(", ", candidates)} exists");
         }
 
-        return (
-            LoadImagesAndLabels(Find("train-images-idx3-ubyte"), Find("train-labels-idx1-ubyte")),
-            LoadImagesAndLabels(Find("t10k-images-idx3-ubyte"), Find("t10k-labels-idx1-ubyte")));
+        string trainImagesPath = Find("train-images-idx3-ubyte"), trainLabelsPath = Find("train-labels-idx1-ubyte");
+        string testImagesPath = Find("t10k-images-idx3-ubyte"), testLabelsPath = Find("t10k-labels-idx1-ubyte");
+        IdxArray trainImages = Read(trainImagesPath), testImages = Read(testImagesPath);
+        Dataset<float> train = ToDataset(trainImages, trainImagesPath, Read(trainLabelsPath), trainLabelsPath, 10);
+        Dataset<float> test = ToDataset(testImages, testImagesPath, Read(testLabelsPath), testLabelsPath, 10);
+        // A model takes one image size: 14 × 56 test images have 28 × 28's pixel count but not its picture.
+        // (Both label files are checked as one label per item, each below 10, so they always agree.)
+        if (!trainImages.Dimensions.AsSpan(1).SequenceEqual(testImages.Dimensions.AsSpan(1)))
+            throw new InvalidDataException(
+                $"{testImagesPath} holds {Size(testImages)} images but {trainImagesPath} holds {Size(trainImages)} images; the training and test images must be the same size");
+        return (train, test);
     }
+
+    private static string Size(IdxArray images) => string.Join(" × ", images.Dimensions.Skip(1));
 
     private static byte[] ReadGrowing(Stream stream, int length, string name, long offset, string what)
     {

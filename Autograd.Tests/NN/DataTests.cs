@@ -82,6 +82,56 @@ public sealed class DataTests : FileTests
         Assert.That(() => IdxReader.LoadImagesAndLabels(images, labels), Throws.TypeOf<InvalidDataException>().With.Message.Contains("3 images but"));
     }
 
+    [TestCase(1, 4, "1 × 4 images")]
+    [TestCase(2, 1, "2 × 1 images")]
+    public void TrainingAndTestImagesMustBeTheSameSize(int rows, int columns, string testSize)
+    {
+        string trainImages = Write("train-images-idx3-ubyte", Idx(8, [3, 2, 2], Pixels(12)));
+        Write("train-labels-idx1-ubyte", Idx(8, [3], [7, 0, 9]));
+        string testImages = Write("t10k-images-idx3-ubyte", Idx(8, [1, rows, columns], Pixels(rows * columns)));
+        Write("t10k-labels-idx1-ubyte", Idx(8, [1], [3]));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.LoadMnistLayout(WorkDirectory));
+        Assert.That(error!.Message, Is.EqualTo($"{testImages} holds {testSize} but {trainImages} holds 2 × 2 images; the training and test images must be the same size"));
+    }
+
+    private static byte[] Gzip(byte[] bytes)
+    {
+        using var compressed = new MemoryStream();
+        using (var zip = new GZipStream(compressed, CompressionLevel.Fastest)) zip.Write(bytes);
+        return compressed.ToArray();
+    }
+
+    private static IEnumerable<TestCaseData> BrokenGzipFiles()
+    {
+        byte[] good = Idx(8, [2, 2, 2], Pixels(8)), zipped = Gzip(good);
+        yield return new TestCaseData(good, "not gzip data: it starts with 0x0000, not the gzip signature 0x1F8B").SetArgDisplayNames("uncompressed");
+        yield return new TestCaseData(zipped[..^3], "truncated gzip data").SetArgDisplayNames("trailer cut short");
+        yield return new TestCaseData(zipped[..(zipped.Length / 2)], "truncated gzip data").SetArgDisplayNames("data cut short");
+        yield return new TestCaseData(zipped[..5], "truncated gzip data: the file ends at offset 5").SetArgDisplayNames("header cut short");
+        byte[] crc = (byte[])zipped.Clone();
+        crc[^6] ^= 0xFF;
+        yield return new TestCaseData(crc, "not valid gzip data").SetArgDisplayNames("wrong CRC");
+    }
+
+    [TestCaseSource(nameof(BrokenGzipFiles))]
+    public void BrokenGzipFilesAreNamed(byte[] bytes, string expected)
+    {
+        string path = PathOf("broken-idx3-ubyte.gz");
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.Read(path));
+        Assert.That(error!.Message, Does.StartWith($"{path}: {expected}"));
+    }
+
+    [Test]
+    public void AGzipFileOfSeveralMembersIsRead()
+    {
+        // What `cat a.gz b.gz` makes is valid gzip: the trailer check looks at the last member only.
+        byte[] good = Idx(8, [2, 2, 2], Pixels(8));
+        string path = PathOf("members-idx3-ubyte.gz");
+        File.WriteAllBytes(path, [.. Gzip(good[..7]), .. Gzip(good[7..])]);
+        Assert.That(IdxReader.Read(path).Data, Is.EqualTo(Pixels(8)));
+    }
+
     [Test]
     public void RandomCorruptionsGiveInvalidDataOrAValidArray()
     {
