@@ -21,6 +21,7 @@ public static class SafeTensors
     private const string MetadataKey = "__metadata__";
 
     /// <summary>Writes <paramref name="tensors"/> (and string <paramref name="metadata"/>) to <paramref name="path"/>, atomically.</summary>
+    /// <exception cref="ArgumentException">Two tensors have the same name, or one is named <c>__metadata__</c>; the file is left as it was.</exception>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor<float>>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -29,6 +30,7 @@ public static class SafeTensors
     }
 
     /// <summary>Writes the safetensors bytes to <paramref name="stream"/>.</summary>
+    /// <exception cref="ArgumentException">Two tensors have the same name, or one is named <c>__metadata__</c>.</exception>
     public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor<float>>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -46,9 +48,12 @@ public static class SafeTensors
             }
 
             long offset = 0;
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (name, tensor) in list)
             {
                 if (name == MetadataKey) throw new ArgumentException($"safetensors: '{MetadataKey}' is reserved and cannot name a tensor");
+                // A JSON object with a repeated key is read differently by different readers; refuse to write one.
+                if (!names.Add(name)) throw new ArgumentException($"safetensors: two tensors are named '{name}'");
                 long bytes = (long)tensor.Size * sizeof(float);
                 writer.WriteStartObject(name);
                 writer.WriteString("dtype", "F32");
@@ -134,6 +139,7 @@ public static class SafeTensors
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{name}: the header is not a JSON object");
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var entries = new List<(string Name, string DType, int[] Shape, long Begin, long End)>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == MetadataKey)
@@ -144,13 +150,15 @@ public static class SafeTensors
                     continue;
                 }
 
+                if (!names.Add(property.Name)) throw new InvalidDataException($"{name}: tensor '{property.Name}' appears twice in the header");
                 entries.Add(Entry(property, name));
             }
 
-            // The data section must be covered exactly, without holes or overlaps.
-            entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+            // The data section must be covered exactly, without holes or overlaps. Ordered by (begin, end), as the
+            // reference implementation orders them, so an empty tensor at [n, n] comes before one starting at n.
+            var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
             long expected = 0;
-            foreach (var entry in entries)
+            foreach (var entry in ordered)
             {
                 if (entry.Begin != expected)
                     throw new InvalidDataException($"{name}: tensor '{entry.Name}' starts at data offset {entry.Begin}, but the previous tensor ends at {expected} (holes and overlaps are not allowed)");
@@ -161,7 +169,7 @@ public static class SafeTensors
                 throw new InvalidDataException($"{name}: the tensors cover {expected} data bytes but the file has {data.Length} after the header");
 
             var tensors = new List<KeyValuePair<string, Tensor<float>>>();
-            foreach (var (tensorName, dtype, shape, begin, end) in entries)
+            foreach (var (tensorName, dtype, shape, begin, end) in ordered)
             {
                 ReadOnlySpan<byte> bytes = data[(int)begin..(int)end];
                 float[] values = dtype == "F32"

@@ -81,6 +81,7 @@ public sealed class SerializationTests : FileTests
         yield return new TestCaseData(WithHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "starts at data offset 4").SetArgDisplayNames("hole");
         yield return new TestCaseData(WithHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,0]}}", 0), "not a size").SetArgDisplayNames("negative dim");
         yield return new TestCaseData(WithHeader("{\"__metadata__\":{\"k\":3}}", 0), "not a string").SetArgDisplayNames("metadata type");
+        yield return new TestCaseData(WithHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "tensor 'a' appears twice").SetArgDisplayNames("duplicate name");
     }
 
     [TestCaseSource(nameof(HostileFiles))]
@@ -88,6 +89,29 @@ public sealed class SerializationTests : FileTests
     {
         var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(bytes, "x.safetensors"));
         Assert.That(error!.Message, Does.Contain(expected).And.StartWith("x.safetensors"));
+    }
+
+    [TestCase("{\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}")]
+    [TestCase("{\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}")]
+    [TestCase("{\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"e\":{\"dtype\":\"F32\",\"shape\":[0,3],\"data_offsets\":[8,8]}}")]
+    public void AnEmptyTensorIsReadWhereverItsKeyComes(string json)
+    {
+        // The reference implementation orders the ranges by (begin, end): an empty range at the start of another is no overlap.
+        var contents = SafeTensors.Read(WithHeader(json, 8), "x.safetensors");
+        var tensors = contents.Tensors.ToDictionary(t => t.Key, t => t.Value);
+        Assert.That(tensors["e"].Size, Is.Zero);
+        Assert.That(tensors["b"].Shape, Is.EqualTo(new[] { 2 }));
+    }
+
+    [Test]
+    public void SavingTwoTensorsOfOneNameIsRefusedAndKeepsTheFile()
+    {
+        string path = PathOf("model.safetensors");
+        File.WriteAllText(path, "saved before");
+        Tensor<float> one = Tensor.FromArray([1f], 1);
+        var error = Assert.Throws<ArgumentException>(() => SafeTensors.Save(path, [KeyValuePair.Create("w", one), KeyValuePair.Create("b", one), KeyValuePair.Create("w", one)]));
+        Assert.That(error!.Message, Is.EqualTo("safetensors: two tensors are named 'w'"));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("saved before"));
     }
 
     [Test]
