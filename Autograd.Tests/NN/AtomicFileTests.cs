@@ -84,39 +84,55 @@ public sealed class AtomicFileTests : FileTests
     /// <summary>
     /// Root may write any file, so as root the refusal is checked by running <c>autograd train --save</c> as the
     /// unprivileged user <c>nobody</c> over a file that user may not write, in a folder where it may create files.
+    /// The command is copied to a folder that user can read, since a build folder is often inside a private one.
     /// </summary>
     [UnsupportedOSPlatform("windows")]
-    private void RefuseAsAnotherUser()
+    private static void RefuseAsAnotherUser()
     {
         string? dotnet = Environment.ProcessPath;
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/setpriv") || dotnet is null)
             Assert.Ignore("running as root without setpriv to test as another user");
-        string cli = Path.Combine(AppContext.BaseDirectory, "autograd.dll");
-        (int Exit, string Error) RunAsNobody(params string[] args)
+        string shared = Directory.CreateTempSubdirectory("autograd-as-nobody-").FullName;
+        try
         {
-            var start = new ProcessStartInfo("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", dotnet, cli, .. args])
+            File.SetUnixFileMode(shared, (UnixFileMode)0x1FF);
+            foreach (string file in Directory.GetFiles(AppContext.BaseDirectory))
             {
-                WorkingDirectory = WorkDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using Process process = Process.Start(start)!;
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            _ = output.Result;
-            return (process.ExitCode, error);
-        }
+                string name = Path.GetFileName(file);
+                if (name.StartsWith("autograd.", StringComparison.Ordinal) || name is "Autograd.Core.dll" or "Autograd.NN.dll" or "System.CommandLine.dll")
+                    File.Copy(file, Path.Combine(shared, name));
+            }
 
-        File.SetUnixFileMode(WorkDirectory, (UnixFileMode)0x1FF);
-        if (RunAsNobody("--help").Exit != 0) Assert.Ignore("the user nobody cannot run the command from the build folder");
-        string path = PathOf("keep.safetensors");
-        File.WriteAllText(path, "kept");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        var (exit, message) = RunAsNobody("train", "--data", "xor", "--epochs", "1", "--save", "keep.safetensors");
-        Assert.That(exit, Is.Not.Zero);
-        Assert.That(message.Trim(), Is.EqualTo("error: --save: cannot write 'keep.safetensors': permission denied"));
-        Assert.That(File.ReadAllText(path), Is.EqualTo("kept"));
+            (int Exit, string Error) RunAsNobody(params string[] args)
+            {
+                var start = new ProcessStartInfo("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", dotnet, Path.Combine(shared, "autograd.dll"), .. args])
+                {
+                    WorkingDirectory = shared,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                using Process process = Process.Start(start)!;
+                Task<string> output = process.StandardOutput.ReadToEndAsync();
+                string error = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                _ = output.Result;
+                return (process.ExitCode, error);
+            }
+
+            var help = RunAsNobody("--help");
+            if (help.Exit != 0) Assert.Ignore($"the user nobody cannot run the command: {help.Error}");
+            string path = Path.Combine(shared, "keep.safetensors");
+            File.WriteAllText(path, "kept");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var (exit, message) = RunAsNobody("train", "--data", "xor", "--epochs", "1", "--save", "keep.safetensors");
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(message.Trim(), Is.EqualTo("error: --save: cannot write 'keep.safetensors': permission denied"));
+            Assert.That(File.ReadAllText(path), Is.EqualTo("kept"));
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
     }
 
     [Test]
