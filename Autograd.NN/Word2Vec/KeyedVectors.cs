@@ -212,7 +212,9 @@ public sealed class KeyedVectors
 
     /// <summary>
     /// Loads a word2vec file, telling text from binary by the bytes after the header: text never holds a control
-    /// character other than tab, CR and LF, while raw float32s almost always do (1.0 is 00 00 80 3F).
+    /// character other than tab, CR and LF, while raw float32s usually do (1.0 is 00 00 80 3F). Without one, the
+    /// file is binary if it reads as binary exactly (a few small vectors such as 0.1, 0.2 hold no control byte), and
+    /// text otherwise.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is malformed; the message names the line or byte offset.</exception>
     public static KeyedVectors Load(string path)
@@ -222,8 +224,16 @@ public sealed class KeyedVectors
         var (_, _, next) = Header(bytes, path, bytesPerNumber: 2);
         // Deciding by content rather than by whether the first row parses lets a text file with a bad line (a comma,
         // a tab, a word with a space) get the text reader's error, which names the line.
-        bool binary = bytes.AsSpan(next).IndexOfAny(BinaryOnlyBytes) >= 0;
-        return binary ? ReadBinary(bytes, path) : ReadText(bytes, path);
+        if (bytes.AsSpan(next).IndexOfAny(BinaryOnlyBytes) >= 0) return ReadBinary(bytes, path);
+        try
+        {
+            // The binary reader accepts a file only if its vectors cover it exactly, which text essentially never does.
+            return ReadBinary(bytes, path);
+        }
+        catch (InvalidDataException)
+        {
+            return ReadText(bytes, path);
+        }
     }
 
     /// <summary>The characters a word in a text file cannot hold: every C0 control and DEL (see <see cref="BinaryOnlyBytes"/>).</summary>

@@ -256,6 +256,19 @@ public sealed class KeyedVectorsTests : FileTests
     }
 
     [Test]
+    public void SmallBinaryFilesWithoutAControlByteRoundTrip()
+    {
+        // 0.1, 0.2, 0.3 … as float32 hold no byte below 0x20, so no control byte marks the file as binary.
+        var vectors = new KeyedVectors(["king", "queen"], [0.1f, 0.2f, 0.3f, 0.123f, 0.456f, 0.789f], 3);
+        string path = PathOf("small.bin");
+        vectors.SaveBinary(path);
+        Assert.That(File.ReadAllBytes(path).Skip(4).Any(b => b < 0x20 && b is not (byte)'\n' and not (byte)' '), Is.False, "the case this test is for");
+        KeyedVectors loaded = KeyedVectors.Load(path);
+        Assert.That(loaded.Words, Is.EqualTo(new[] { "king", "queen" }));
+        Assert.That(loaded["queen"].ToArray(), Is.EqualTo(new[] { 0.123f, 0.456f, 0.789f }));
+    }
+
+    [Test]
     public void WindowsLineEndingsLoadAsGensimLoadsThem()
     {
         string path = PathOf("crlf.txt");
