@@ -100,19 +100,29 @@ public sealed partial class Tensor<T>
     {
         string op = largest ? "max" : "min";
         if (Size == 0) throw new ArgumentException($"{op}: the tensor of shape {ShapeMath.Format(_shape)} is empty");
-        T extreme = Kernels.Reduce.Max(largest ? Values : Negated(), 1, Size, 1).Values[0];
-        if (!largest) extreme = -extreme;
-        // The positions that hold the extreme (NaN, which max and min propagate, matches NaN), each taking an equal share.
+        // TensorPrimitives propagates NaN, as PyTorch's max and min do.
+        T extreme = largest ? TensorPrimitives.Max(Values) : TensorPrimitives.Min(Values);
+        return Record(new Tensor<T>([extreme], []), op, [this], g => [g * TieShares(extreme)]);
+    }
+
+    /// <summary>1/k at each of the k positions holding <paramref name="extreme"/> (NaN, which max and min propagate,
+    /// matching NaN), 0 elsewhere. Built only when a backward pass asks for it: recorded tensors never change.</summary>
+    private Tensor<T> TieShares(T extreme)
+    {
         ReadOnlySpan<T> x = Values;
-        var share = new T[Size];
+        var shares = new T[Size];
         int count = 0;
         for (int i = 0; i < x.Length; i++)
-            if (x[i] == extreme || (T.IsNaN(x[i]) && T.IsNaN(extreme))) count++;
-        T part = T.One / T.CreateTruncating(count);
-        for (int i = 0; i < x.Length; i++)
-            share[i] = x[i] == extreme || (T.IsNaN(x[i]) && T.IsNaN(extreme)) ? part : T.Zero;
-        var shares = new Tensor<T>(share, _shape);
-        return Record(new Tensor<T>([extreme], []), op, [this], g => [g * shares]);
+        {
+            if (x[i] == extreme || (T.IsNaN(x[i]) && T.IsNaN(extreme)))
+            {
+                shares[i] = T.One;
+                count++;
+            }
+        }
+
+        TensorPrimitives.Multiply(shares, T.One / T.CreateTruncating(count), shares);
+        return new Tensor<T>(shares, _shape);
     }
 
     private ReadOnlySpan<T> Negated()

@@ -122,6 +122,13 @@ public sealed class EdgeCaseTests
         Assert.That(y.Grad!.ToArray(), Is.EqualTo(new[] { 0.5, 0.5, 0 }));
         Assert.That(y.Grad!.ToArray().Select(double.IsNegative), Is.All.False, "no −0 from a negation");
 
+        // torch: [1, nan, 2].max() = nan, grad [0, 1, 0].
+        Tensor<double> withNaN = Tensor.FromArray(new[] { 1, double.NaN, 2 }).RequireGrad();
+        Tensor<double> top = withNaN.Max();
+        Assert.That(double.IsNaN(top.Item()), Is.True);
+        top.Backward();
+        Assert.That(withNaN.Grad!.ToArray(), Is.EqualTo(new[] { 0.0, 1, 0 }));
+
         Tensor<double> hessian = Autodiff.Hessian(t => t.Max() * t.Max(), Tensor.FromArray(new double[] { 2, 2 }));
         Assert.That(hessian.ToArray(), Is.EqualTo(new[] { 0.5, 0.5, 0.5, 0.5 }));
 
