@@ -159,7 +159,7 @@ public sealed partial class Tensor<T>
     /// <summary>The elements as they appear broadcast to <paramref name="shape"/>, in a new row-major array.</summary>
     private TensorStorage<T> BroadcastTo(int[] shape)
     {
-        var view = new Tensor<T>(Buffer, Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
+        var view = View(Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
         var values = TensorStorage<T>.Allocate(view.Size, zeroed: false);
         Strided.Copy(view, values.Array);
         return values;

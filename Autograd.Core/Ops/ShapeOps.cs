@@ -13,7 +13,7 @@ public sealed partial class Tensor<T>
     {
         int[] target = InferShape(shape);
         Tensor<T> source = IsContiguous ? this : ContiguousValues();
-        var y = new Tensor<T>(source.Buffer, source.Offset, target, ShapeMath.RowMajorStrides(target));
+        var y = source.View(source.Offset, target, ShapeMath.RowMajorStrides(target));
         int[] original = _shape;
         return Record(y, "reshape", [this], g => [g.Reshape(original)]);
     }
@@ -27,7 +27,7 @@ public sealed partial class Tensor<T>
         if (!ShapeMath.SameShape(result, shape) || shape.Length < Rank)
             throw new ArgumentException($"expand: shape {ShapeMath.Format(_shape)} cannot be expanded to {ShapeMath.Format(shape)}");
         int[] target = (int[])shape.Clone();
-        var y = new Tensor<T>(Buffer, Offset, target, ShapeMath.BroadcastStrides(_shape, Strides, target));
+        var y = View(Offset, target, ShapeMath.BroadcastStrides(_shape, Strides, target));
         int[] original = _shape;
         return Record(y, "expand", [this], g => [g.SumToShape(original)]);
     }
@@ -69,7 +69,7 @@ public sealed partial class Tensor<T>
             inverse[a] = i;
         }
 
-        var y = new Tensor<T>(Buffer, Offset, shape, strides);
+        var y = View(Offset, shape, strides);
         return Record(y, "permute", [this], g => [g.Permute(inverse)]);
     }
 
@@ -98,7 +98,7 @@ public sealed partial class Tensor<T>
             throw new ArgumentOutOfRangeException(nameof(start), $"narrow: [{start}, {start + length}) is outside axis {axis} of size {_shape[a]}");
         int[] shape = (int[])_shape.Clone();
         shape[a] = length;
-        var y = new Tensor<T>(Buffer, Offset + start * Strides[a], shape, Strides);
+        var y = View(Offset + start * Strides[a], shape, Strides);
         int[] full = _shape;
         return Record(y, "narrow", [this], g => [g.NarrowAdjoint(a, start, full)]);
     }
@@ -116,7 +116,7 @@ public sealed partial class Tensor<T>
     {
         int[] shape = (int[])_shape.Clone();
         shape[axis] = length;
-        return new Tensor<T>(Buffer, Offset + start * Strides[axis], shape, Strides);
+        return View(Offset + start * Strides[axis], shape, Strides);
     }
 
     /// <summary>Joins tensors along an existing axis; all other axes must agree.</summary>

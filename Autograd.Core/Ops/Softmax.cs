@@ -52,7 +52,7 @@ public sealed partial class Tensor<T>
         int[] shape = (int[])_shape.Clone(), strides = (int[])Strides.Clone();
         (shape[a], shape[b]) = (shape[b], shape[a]);
         (strides[a], strides[b]) = (strides[b], strides[a]);
-        return new Tensor<T>(Buffer, Offset, shape, strides);
+        return View(Offset, shape, strides);
     }
 
     private static void SoftmaxRows(Span<T> values, int rows, int n, bool log)

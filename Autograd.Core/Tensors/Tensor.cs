@@ -28,6 +28,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     private BackwardRule<T>? _backward;
     private bool _released;
     private int _version;
+    private Tensor<T>? _writesCountedBy;
     private long _leafInputVersions;
     private bool _requiresGrad;
     private bool _retainsGrad;
@@ -280,7 +281,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         foreach (Tensor<T> input in inputs)
         {
             requires |= input._requiresGrad;
-            if (input.IsLeaf) versions += input._version;
+            if (input.IsLeaf) versions += input.Writes;
         }
 
         if (!requires) return result;
@@ -338,17 +339,26 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     {
         long versions = 0;
         foreach (Tensor<T> input in _inputs)
-            if (input.IsLeaf) versions += input._version;
+            if (input.IsLeaf) versions += input.Writes;
         return versions;
     }
 
     /// <summary>Counts a write to this tensor's elements in place, for the check in <see cref="RunBackward"/>.</summary>
-    internal void MarkWritten() => _version++;
+    internal void MarkWritten() => WriteCounter._version++;
+
+    /// <summary>The tensor whose count of in-place writes this one shares: the tensor a view was made of, or itself.</summary>
+    private Tensor<T> WriteCounter => _writesCountedBy ?? this;
+
+    private int Writes => WriteCounter._version;
+
+    /// <summary>A view of these elements (a reshape, transpose, slice or broadcast) that shares this tensor's count of
+    /// in-place writes, so that a write through either is seen by ops recorded on the other.</summary>
+    internal Tensor<T> View(int offset, int[] shape, int[] strides) => new(Buffer, offset, shape, strides) { _writesCountedBy = WriteCounter };
 
     private InvalidOperationException WrittenInPlace()
     {
         // Only a leaf written at least once can have changed; the sum does not say which one did.
-        var leaves = _inputs.Where(input => input.IsLeaf && input._version > 0).Distinct().Select(input =>
+        var leaves = _inputs.Where(input => input.IsLeaf && input.Writes > 0).Distinct().Select(input =>
             $"{(input.Label is { } label ? $"'{label}' " : "")}({DType} {Tensors.ShapeMath.Format(input._shape)})").ToList();
         string which = leaves.Count == 1 ? $"its input {leaves[0]}" : $"one of its inputs {string.Join(", ", leaves)}";
         return new InvalidOperationException(
@@ -415,9 +425,10 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <remarks>
     /// Taking the span counts as a write, as an in-place operation does in PyTorch: backward through an operation that
     /// used this tensor before then throws, instead of computing its gradient from values the forward pass did not
-    /// see. Read with <see cref="AsReadOnlySpan"/>. The count belongs to this tensor object: a <see cref="Detach"/>ed
-    /// alias of the same elements counts its own writes (so that threads may update a shared table lock-free, as
-    /// word2vec's workers do).
+    /// see. Read with <see cref="AsReadOnlySpan"/>. Views made by reshape, transpose, narrow and expand share the
+    /// count, but a <see cref="Detach"/>ed alias counts its own writes, so that threads may update a shared table
+    /// lock-free, as word2vec's workers do. Every op checks its leaf inputs, also those whose gradient does not read
+    /// them, where PyTorch checks only the tensors an op saved.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The tensor is a recorded result or not contiguous.</exception>
     public Span<T> AsSpan()
@@ -425,7 +436,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         if (!IsLeaf) throw new InvalidOperationException($"only a leaf's elements may be written; this tensor was recorded by '{_operation}'");
         if (!IsContiguous) throw new InvalidOperationException("AsSpan needs a contiguous tensor");
         Span<T> elements = Storage.AsSpan(Offset, Size);
-        _version++;
+        MarkWritten();
         return elements;
     }
 

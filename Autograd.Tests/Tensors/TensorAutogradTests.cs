@@ -78,6 +78,16 @@ public sealed class TensorAutogradTests
         Tensor<double> loss = x.MatMul(w).Sum();
         x.AsSpan()[0] = 7;
         Assert.That(() => loss.Backward(), Throws.InvalidOperationException.With.Message.Contains("written in place"));
+
+        // A view made without recording (x needs no gradient) shares x's count, and x shares the view's.
+        Tensor<double> batch = Vector(1, -1);
+        Tensor<double> viaView = batch.Reshape(1, 2).MatMul(w).Sum();
+        batch.AsSpan()[0] = 7;
+        Assert.That(() => viaView.Backward(), Throws.InvalidOperationException.With.Message.Contains("written in place"));
+        Tensor<double> rows = Vector(1, -1, 2, 0).Reshape(2, 2);
+        Tensor<double> viaBase = rows.Transpose().MatMul(w).Sum();
+        rows.Reshape(4).AsSpan()[3] = 5;
+        Assert.That(() => viaBase.Backward(), Throws.InvalidOperationException.With.Message.Contains("written in place"));
     }
 
     [Test]
