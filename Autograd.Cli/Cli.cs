@@ -71,8 +71,12 @@ internal static class Cli
         catch (Exception e) when (e is ArgumentException or OutOfMemoryException or OverflowException)
         {
             // A value the library refused (the library names the op and the sizes), or sizes too large to hold.
-            terminal.Error.WriteLine($"error: {e.Message.Split(" (Parameter", 2)[0]}");
+            terminal.Error.WriteLine($"error: {MessageOf(e)}");
             return InputError;
         }
     }
+
+    /// <summary>An exception's message without .NET's " (Parameter 'x')" suffix, which names a C# parameter the user
+    /// never wrote.</summary>
+    internal static string MessageOf(Exception e) => e.Message.Split(" (Parameter", 2)[0];
 }

@@ -197,9 +197,9 @@ internal static class ModelCommands
         {
             using (Autodiff.NoGrad()) model.Forward(Tensor.Zeros<float>(1, inputs));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or IndexOutOfRangeException or NotSupportedException or OutOfMemoryException)
         {
-            throw new CliException($"{path}: {ModelFile.ArchitectureKey} does not run on a sample of {inputs} features: {e.Message.Split(" (Parameter", 2)[0]}");
+            throw new CliException($"{path}: {ModelFile.ArchitectureKey} does not run on a sample of {inputs} features: {Cli.MessageOf(e)}");
         }
 
         return saved;

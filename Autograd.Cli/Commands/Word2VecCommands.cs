@@ -65,7 +65,7 @@ internal static class Word2VecCommands
             }
             catch (ArgumentOutOfRangeException e)
             {
-                throw new CliException(e.Message.Split(" (Parameter")[0]);
+                throw new CliException(Cli.MessageOf(e));
             }
 
             // Checked before training, so a long run is not lost to a typo in the output path.

@@ -59,7 +59,7 @@ internal static class TensorEvaluator
                     catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException)
                     {
                         // The engine names the op and the shapes; the program adds where it happened.
-                        throw new ProgramException(e.Message.Split(" (Parameter", 2)[0], program.Source, instruction.Position, showCaret: false);
+                        throw new ProgramException(Cli.MessageOf(e), program.Source, instruction.Position, showCaret: false);
                     }
 
                     positions.TryAdd(made, instruction.Position);

@@ -178,6 +178,7 @@ public sealed class TrainCommandTests : FileTests
     }
 
     [Test]
+    [NonParallelizable] // changes the process's working directory
     public void SavingToADeviceMakesUpNoCurveFileBesideIt()
     {
         string before = Environment.CurrentDirectory;

@@ -89,7 +89,10 @@ public sealed partial class TutorialQuotesTests
     /// <summary>Replaces the seconds column of an epoch row and the total time of a run with #.</summary>
     private static string WithoutTimings(string text) => TotalTime().Replace(EpochSeconds().Replace(text, "${row}#"), "in # s");
 
-    /// <summary>Splits a command's arguments like the shell (double quotes), dropping options that write pictures or files.</summary>
+    /// <summary>
+    /// Splits a command's arguments like the shell (double quotes), dropping options that only draw pictures. A training
+    /// run always writes its curve, so its files go to a scratch folder instead of the working directory.
+    /// </summary>
     private static string[] Arguments(string text)
     {
         var words = Word().Matches(text).Select(m => m.Value.Trim('"')).ToList();
@@ -98,8 +101,15 @@ public sealed partial class TutorialQuotesTests
             if (words[i] is "--svg" or "--dot" or "--mermaid" or "--curve" or "--save") words.RemoveRange(i, 2);
         }
 
+        if (words.Count > 0 && words[0] == "train")
+            words.AddRange(["--curve", Path.Combine(ScratchDirectory, "curve.svg")]);
         return [.. words];
     }
+
+    private static string ScratchDirectory { get; } = Directory.CreateTempSubdirectory("autograd-tutorial-").FullName;
+
+    [OneTimeTearDown]
+    public static void RemoveScratch() => Directory.Delete(ScratchDirectory, recursive: true);
 
     [GeneratedRegex(@"^```(?<lang>\w*)\n(?<body>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex Block();
