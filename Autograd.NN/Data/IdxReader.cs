@@ -24,7 +24,7 @@ public static class IdxReader
     public static IdxArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return Read(new MemoryStream(Gunzip(path)), path);
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return Read(Gunzip(path), path);
         using FileStream file = File.OpenRead(path);
         return Read(file, path);
     }
@@ -33,7 +33,7 @@ public static class IdxReader
     /// The decompressed bytes of the gzip file at <paramref name="path"/>, checked against the CRC-32 and length in
     /// the file's last 8 bytes: .NET's <see cref="GZipStream"/> ends quietly when a file is cut short.
     /// </summary>
-    private static byte[] Gunzip(string path)
+    private static MemoryStream Gunzip(string path)
     {
         byte[] compressed = File.ReadAllBytes(path);
         if (compressed.Length < 2 || compressed[0] != 0x1F || compressed[1] != 0x8B)
@@ -44,30 +44,33 @@ public static class IdxReader
 
         // A gzip member is at least a 10-byte header and an 8-byte trailer.
         if (compressed.Length < 18) throw new InvalidDataException($"{path}: truncated gzip data: the file ends at offset {compressed.Length}, before a gzip header and trailer");
-        using var output = new MemoryStream();
+        var output = new MemoryStream();
+        bool tooLong = false;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
             var buffer = new byte[1 << 16];
             int read;
-            while ((read = gzip.Read(buffer)) > 0)
+            while (!tooLong && (read = gzip.Read(buffer)) > 0)
             {
                 // A corrupt or hostile file must not make us decompress gigabytes: nothing valid is longer.
-                if (output.Length + read > MaxFileBytes)
-                    throw new InvalidDataException($"{path}: decompresses to more than {MaxFileBytes} bytes, more than any IDX file of at most {MaxElements} elements");
-                output.Write(buffer, 0, read);
+                tooLong = output.Length + read > MaxFileBytes;
+                if (!tooLong) output.Write(buffer, 0, read);
             }
         }
-        catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+        catch (InvalidDataException e)
         {
             // .NET's own message here ("unsupported compression method") misleads: any corrupt byte gives it.
             throw new InvalidDataException($"{path}: not valid gzip data: decompression fails after {output.Length} bytes of output (the compressed data or its CRC-32 is corrupt)", e);
         }
 
-        byte[] data = output.ToArray();
+        if (tooLong) throw new InvalidDataException($"{path}: decompresses to more than {MaxFileBytes} bytes, more than any IDX file of at most {MaxElements} elements");
+        // The decompressed bytes are read where they are, not copied out of the stream's buffer.
+        ReadOnlySpan<byte> data = output.GetBuffer().AsSpan(0, (int)output.Length);
         if (!TrailerMatches(compressed, data))
             throw new InvalidDataException($"{path}: truncated gzip data: the file's last 8 bytes (offset {compressed.Length - 8}) are not the CRC-32 and length of the data; it is cut short or damaged");
-        return data;
+        output.Position = 0;
+        return output;
     }
 
     /// <summary>
@@ -78,7 +81,8 @@ public static class IdxReader
     {
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(compressed[^8..]);
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(compressed[^4..]);
-        return length <= data.Length && Crc32(data[^(int)length..]) == crc;
+        // A trailer of zeros (length 0, CRC 0) would describe an empty member; no IDX file ends with one.
+        return length > 0 && length <= data.Length && Crc32(data[^(int)length..]) == crc;
     }
 
     private static readonly uint[] CrcTable = [.. Enumerable.Range(0, 256).Select(n =>

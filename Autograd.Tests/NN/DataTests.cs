@@ -123,6 +123,17 @@ public sealed class DataTests : FileTests
     }
 
     [Test]
+    public void AZeroedTrailerIsNotTakenForAnEmptyMember()
+    {
+        // Eight zero bytes read as "CRC 0 of 0 bytes", which an empty last member would have.
+        byte[] zipped = Gzip(Idx(8, [2, 2, 2], Pixels(8)));
+        string path = PathOf("zeroed-idx3-ubyte.gz");
+        File.WriteAllBytes(path, [.. zipped[..^8], .. new byte[8]]);
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.Read(path));
+        Assert.That(error!.Message, Does.StartWith($"{path}: "));
+    }
+
+    [Test]
     public void AGzipFileOfSeveralMembersIsRead()
     {
         // What `cat a.gz b.gz` makes is valid gzip: the trailer check looks at the last member only.
