@@ -88,10 +88,10 @@ internal static class ModelCommands
             string path = parsed.GetRequiredValue(model);
             SavedModel saved = Load(path, out var metadata);
             string? given = parsed.GetValue(data);
-            string dataName = given ?? metadata.GetValueOrDefault(DataKey)
+            string dataName = given ?? metadata.GetValueOrDefault(ModelMetadata.Data)
                 ?? throw new CliException($"{path} does not say what it was trained on: give --data");
-            string source = given is null ? $"{path}: {DataKey}" : "--data";
-            var (test, evaluated) = TestSet(dataName, source, parsed.GetValue(dataDir), parsed.GetValue(target) ?? metadata.GetValueOrDefault(TargetKey), saved, metadata);
+            string source = given is null ? $"{path}: {ModelMetadata.Data}" : "--data";
+            var (test, evaluated) = TestSet(dataName, source, parsed.GetValue(dataDir), parsed.GetValue(target) ?? metadata.GetValueOrDefault(ModelMetadata.Target), saved, metadata);
             if (test.FeatureCount != saved.Inputs) throw new CliException($"{dataName} has {test.FeatureCount} features per sample, but the model takes {saved.Inputs}");
             if (test.Classes > saved.ClassCount) throw new CliException($"{dataName} has {test.Classes} classes, but the model tells {saved.ClassCount} apart");
             var trainer = new Trainer<float>(saved.Model).Compile(new Sgd<float>(saved.Model.Parameters(), 0), saved.Loss, MetricKind.Accuracy);
@@ -139,9 +139,9 @@ internal static class ModelCommands
         all = saved.Standardizer?.Transform(all) ?? all;
 
         // Train's test split is rebuilt only from the very bytes it was made from; any other file is scored whole.
-        string? trainedOn = metadata.GetValueOrDefault(DataKey);
+        string? trainedOn = metadata.GetValueOrDefault(ModelMetadata.Data);
         bool samePath = trainedOn is not null && Path.GetFullPath(dataName) == trainedOn;
-        bool sameBytes = metadata.TryGetValue(HashKey, out string? hash) ? CsvFile.Sha256(dataName) == hash : samePath;
+        bool sameBytes = metadata.TryGetValue(ModelMetadata.DataSha256, out string? hash) ? CsvFile.Sha256(dataName) == hash : samePath;
         if (sameBytes)
         {
             Dataset<float> test = DataSources.TestRows(all, saved.Seed);
@@ -170,25 +170,25 @@ internal static class ModelCommands
         int inputs = model.Layers.OfType<Linear<float>>().FirstOrDefault()?.InFeatures
             ?? throw new CliException($"{path}: the model has no Linear layer, so its input size is unknown");
         int outputs = model.Layers.OfType<Linear<float>>().Last().OutFeatures;
-        LossKind loss = metadata.GetValueOrDefault(LossKey) switch
+        LossKind loss = metadata.GetValueOrDefault(ModelMetadata.Loss) switch
         {
             null or "CrossEntropy" => LossKind.CrossEntropy,
             "BinaryCrossEntropy" when outputs == 1 => LossKind.BinaryCrossEntropy,
-            "BinaryCrossEntropy" => throw new CliException($"{path}: {LossKey} is BinaryCrossEntropy, which needs one output, but the model has {outputs}"),
+            "BinaryCrossEntropy" => throw new CliException($"{path}: {ModelMetadata.Loss} is BinaryCrossEntropy, which needs one output, but the model has {outputs}"),
             // Named exactly: Enum.TryParse would also take "2", or any casing.
-            string other => throw new CliException($"{path}: {LossKey} is '{other}'; a model saved by train has CrossEntropy or BinaryCrossEntropy"),
+            string other => throw new CliException($"{path}: {ModelMetadata.Loss} is '{other}'; a model saved by train has CrossEntropy or BinaryCrossEntropy"),
         };
         int seed = 1;
-        if (metadata.TryGetValue(SeedKey, out string? seedText) && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
-            throw new CliException($"{path}: {SeedKey} is '{seedText}', not a whole number in the range of a 32-bit integer");
-        string[] classes = metadata.TryGetValue(ClassesKey, out string? classText) ? ParseClasses(path, classText) : [];
+        if (metadata.TryGetValue(ModelMetadata.Seed, out string? seedText) && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
+            throw new CliException($"{path}: {ModelMetadata.Seed} is '{seedText}', not a whole number in the range of a 32-bit integer");
+        string[] classes = metadata.TryGetValue(ModelMetadata.Classes, out string? classText) ? ParseClasses(path, classText) : [];
         var saved = new SavedModel(model, loss, classes, ParseStandardizer(path, metadata, inputs), inputs, seed);
         if (classes.Length > 0 && classes.Length != saved.ClassCount)
-            throw new CliException($"{path}: {ClassesKey} names {classes.Length} classes, but the model's {outputs} output(s) give {saved.ClassCount}");
-        if (metadata.TryGetValue(HashKey, out string? hash) && !(hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)))
-            throw new CliException($"{path}: {HashKey} is '{hash}', not 64 lowercase hex digits");
-        if (metadata.TryGetValue(TargetKey, out string? column) && column.Length == 0)
-            throw new CliException($"{path}: {TargetKey} is empty; it names the class column");
+            throw new CliException($"{path}: {ModelMetadata.Classes} names {classes.Length} classes, but the model's {outputs} output(s) give {saved.ClassCount}");
+        if (metadata.TryGetValue(ModelMetadata.DataSha256, out string? hash) && !(hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)))
+            throw new CliException($"{path}: {ModelMetadata.DataSha256} is '{hash}', not 64 lowercase hex digits");
+        if (metadata.TryGetValue(ModelMetadata.Target, out string? column) && column.Length == 0)
+            throw new CliException($"{path}: {ModelMetadata.Target} is empty; it names the class column");
         if (model.Parameters().Any(p => p.ToArray().Any(v => !float.IsFinite(v))))
             throw new CliException($"{path}: some weights are not finite numbers (NaN or ±∞), so every prediction would be NaN");
 
@@ -205,9 +205,6 @@ internal static class ModelCommands
         return saved;
     }
 
-    private const string DataKey = "autograd.data", HashKey = "autograd.data.sha256", TargetKey = "autograd.target", SeedKey = "autograd.seed",
-        LossKey = "autograd.loss", ClassesKey = "autograd.classes", MeanKey = "autograd.standardize.mean", StdKey = "autograd.standardize.std";
-
     private static string[] ParseClasses(string path, string text)
     {
         string[] classes;
@@ -217,21 +214,21 @@ internal static class ModelCommands
         }
         catch (JsonException)
         {
-            throw new CliException($"{path}: {ClassesKey} is not a JSON list of class names: {Shorten(text)}");
+            throw new CliException($"{path}: {ModelMetadata.Classes} is not a JSON list of class names: {Shorten(text)}");
         }
 
-        if (classes.Any(c => c is null)) throw new CliException($"{path}: {ClassesKey} has a null among its class names");
-        if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Length) throw new CliException($"{path}: {ClassesKey} names a class twice: {Shorten(text)}");
+        if (classes.Any(c => c is null)) throw new CliException($"{path}: {ModelMetadata.Classes} has a null among its class names");
+        if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Length) throw new CliException($"{path}: {ModelMetadata.Classes} names a class twice: {Shorten(text)}");
         return classes;
     }
 
     private static Standardizer? ParseStandardizer(string path, IReadOnlyDictionary<string, string> metadata, int inputs)
     {
-        bool hasMean = metadata.TryGetValue(MeanKey, out string? meanText), hasStd = metadata.TryGetValue(StdKey, out string? stdText);
+        bool hasMean = metadata.TryGetValue(ModelMetadata.StandardizeMean, out string? meanText), hasStd = metadata.TryGetValue(ModelMetadata.StandardizeStd, out string? stdText);
         if (!hasMean && !hasStd) return null;
-        if (!hasMean || !hasStd) throw new CliException($"{path}: {(hasMean ? StdKey : MeanKey)} is missing, though {(hasMean ? MeanKey : StdKey)} is there");
-        float[] mean = Numbers(MeanKey, meanText!), std = Numbers(StdKey, stdText!);
-        if (std.Any(v => !(v > 0))) throw new CliException($"{path}: {StdKey} has a deviation that is not positive: {Shorten(stdText!)}");
+        if (!hasMean || !hasStd) throw new CliException($"{path}: {(hasMean ? ModelMetadata.StandardizeStd : ModelMetadata.StandardizeMean)} is missing, though {(hasMean ? ModelMetadata.StandardizeMean : ModelMetadata.StandardizeStd)} is there");
+        float[] mean = Numbers(ModelMetadata.StandardizeMean, meanText!), std = Numbers(ModelMetadata.StandardizeStd, stdText!);
+        if (std.Any(v => !(v > 0))) throw new CliException($"{path}: {ModelMetadata.StandardizeStd} has a deviation that is not positive: {Shorten(stdText!)}");
         return Standardizer.FromStatistics(mean, std);
 
         float[] Numbers(string key, string text)

@@ -111,8 +111,8 @@ internal static class TrainCommand
                 if (dataHash is not null)
                 {
                     // Eval rebuilds the test split only from these same bytes, read with the same class column.
-                    metadata["autograd.data.sha256"] = dataHash;
-                    if (parsed.GetValue(target) is string column) metadata["autograd.target"] = column;
+                    metadata[ModelMetadata.DataSha256] = dataHash;
+                    if (parsed.GetValue(target) is string column) metadata[ModelMetadata.Target] = column;
                 }
 
                 ModelFile.Save(model, savePath, metadata);
@@ -179,14 +179,8 @@ internal static class TrainCommand
 
     private static bool SameFile(string a, string b)
     {
-        string first = Resolve(a), second = Resolve(b);
+        string first = AtomicFile.LinkTargetOf(a), second = AtomicFile.LinkTargetOf(b);
         return first == second && !AtomicFile.IsSpecialFile(first);
-
-        static string Resolve(string path)
-        {
-            var entry = new FileInfo(Path.GetFullPath(path));
-            return entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : entry.FullName;
-        }
     }
 
     /// <summary>What a saved model needs besides its weights: its data, classes, loss and input standardization.</summary>
@@ -194,16 +188,16 @@ internal static class TrainCommand
     {
         var metadata = new Dictionary<string, string>
         {
-            ["autograd.data"] = data,
+            [ModelMetadata.Data] = data,
             // Synthetic test sets are drawn from the seed: eval draws the same one.
-            ["autograd.seed"] = seed.ToString(CultureInfo.InvariantCulture),
-            ["autograd.loss"] = loss.ToString(),
-            ["autograd.classes"] = JsonSerializer.Serialize(source.ClassNames),
+            [ModelMetadata.Seed] = seed.ToString(CultureInfo.InvariantCulture),
+            [ModelMetadata.Loss] = loss.ToString(),
+            [ModelMetadata.Classes] = JsonSerializer.Serialize(source.ClassNames),
         };
         if (source.Standardizer is { } s)
         {
-            metadata["autograd.standardize.mean"] = JsonSerializer.Serialize(s.Mean);
-            metadata["autograd.standardize.std"] = JsonSerializer.Serialize(s.StandardDeviation);
+            metadata[ModelMetadata.StandardizeMean] = JsonSerializer.Serialize(s.Mean);
+            metadata[ModelMetadata.StandardizeStd] = JsonSerializer.Serialize(s.StandardDeviation);
         }
 
         return metadata;

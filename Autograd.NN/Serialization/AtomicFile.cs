@@ -93,8 +93,7 @@ public static class AtomicFile
             return (full, true);
         }
 
-        var entry = new FileInfo(full);
-        string target = entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } linked ? linked.FullName : full;
+        string target = LinkTargetOf(full);
         if (Directory.Exists(target)) throw new IOException($"'{path}' is a folder");
         string folder = Path.GetDirectoryName(target) ?? target;
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"no folder '{folder}' to write '{path}' in");
@@ -112,6 +111,15 @@ public static class AtomicFile
         if (Access(path, WriteAccess) == 0) return null;
         int error = Marshal.GetLastPInvokeError();
         return error == ReadOnlyFileSystem ? "read-only file system" : "permission denied";
+    }
+
+    /// <summary>The full path of the file <paramref name="path"/> names once symbolic links are followed: the path
+    /// itself when it is not a link. Writing either path writes that file.</summary>
+    public static string LinkTargetOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var entry = new FileInfo(Path.GetFullPath(path));
+        return entry.LinkTarget is not null && entry.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : entry.FullName;
     }
 
     /// <summary>Whether <paramref name="path"/> (which exists) is a regular file rather than a device, pipe or socket.</summary>
