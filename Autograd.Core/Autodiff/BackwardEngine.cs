@@ -41,9 +41,14 @@ internal static class BackwardEngine
                     $"{caller}: the output has shape {ShapeMath.Format(output.ShapeArray)}; a gradient can be implicit only for a single element. Pass the output gradient (∂L/∂output, same shape), or reduce the output first, e.g. with Sum()."));
             if (!ShapeMath.SameShape(seed.ShapeArray, output.ShapeArray))
                 throw new ArgumentException($"{caller}: the output gradient has shape {ShapeMath.Format(seed.ShapeArray)} but the output has shape {ShapeMath.Format(output.ShapeArray)}");
-            // The caller's gradient may reach a leaf's Grad unchanged (through an add, say); no leaf may then own it,
-            // add later gradients into it in place or recycle it, since the caller still holds it.
-            if (outputGrads?[i] is not null) seed.Buffer.LeaveToCollector();
+            // The caller's gradient may reach a leaf's Grad unchanged (through an add, say), and the caller still holds
+            // it: a leaf gets a copy, as in PyTorch, so that neither side sees the other's later writes. One that is
+            // itself recorded (a double-backward trick) stays in the graph; no leaf may own it or add into it in place.
+            if (outputGrads?[i] is not null)
+            {
+                if (seed.RequiresGrad) seed.Buffer.LeaveToCollector();
+                else seed = new Tensor<T>(seed.ToArray(), seed.ShapeArray);
+            }
             Accumulate(pending, output, seed);
         }
 

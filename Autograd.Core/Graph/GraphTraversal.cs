@@ -29,15 +29,51 @@ public static class GraphTraversal
     internal static List<Node> OperationOrder(IReadOnlyList<Node> roots) => Sort(roots, includeLeaves: false);
 
     /// <summary>A stamp no earlier walk used, for marking visited nodes in <see cref="Node.VisitMark"/>.</summary>
-    internal static long NewMark() => Interlocked.Increment(ref s_lastMark);
+    private static long NewMark() => Interlocked.Increment(ref s_lastMark);
+
+    private static int s_activeWalks;
+
+    /// <summary>
+    /// The set of nodes one walk has visited. A walk that runs alone stamps <see cref="Node.VisitMark"/>, one field
+    /// compare per edge; while another walk runs (graphs built and walked on several threads may share nodes), a walk
+    /// keeps a hash set of its own instead, so that no walk overwrites the marks of another. Dispose it when the walk ends.
+    /// </summary>
+    internal readonly struct VisitedNodes : IDisposable
+    {
+        private readonly long _mark;
+        private readonly HashSet<Node>? _set;
+
+        private VisitedNodes(long mark, HashSet<Node>? set)
+        {
+            _mark = mark;
+            _set = set;
+        }
+
+        /// <summary>Starts a walk: marks when no other walk is running, a set otherwise.</summary>
+        public static VisitedNodes Begin() =>
+            Interlocked.Increment(ref s_activeWalks) == 1
+                ? new VisitedNodes(NewMark(), null)
+                : new VisitedNodes(0, new HashSet<Node>(ReferenceEqualityComparer.Instance));
+
+        /// <summary>Marks <paramref name="node"/> as visited; false when it already was.</summary>
+        public bool Add(Node node)
+        {
+            if (_set is not null) return _set.Add(node);
+            if (node.VisitMark == _mark) return false;
+            node.VisitMark = _mark;
+            return true;
+        }
+
+        /// <summary>Ends the walk.</summary>
+        public void Dispose() => Interlocked.Decrement(ref s_activeWalks);
+    }
 
     private static List<Node> Sort(Node root, bool includeLeaves) => Sort([root], includeLeaves);
 
     private static List<Node> Sort(IReadOnlyList<Node> roots, bool includeLeaves)
     {
         var order = new List<Node>();
-        // A fresh stamp per walk marks visited operation nodes without a hash set: one field compare per edge.
-        long mark = NewMark();
+        using var visited = VisitedNodes.Begin();
         HashSet<Node>? seenLeaves = includeLeaves ? new HashSet<Node>(ReferenceEqualityComparer.Instance) : null;
         var stack = new List<(Node Node, int NextInput)>();
         foreach (Node root in roots)
@@ -48,16 +84,15 @@ public static class GraphTraversal
                 continue;
             }
 
-            if (root.VisitMark == mark) continue;
-            root.VisitMark = mark;
+            if (!visited.Add(root)) continue;
             stack.Add((root, 0));
-            Walk(stack, order, seenLeaves, mark);
+            Walk(stack, order, seenLeaves, visited);
         }
 
         return order;
     }
 
-    private static void Walk(List<(Node Node, int NextInput)> stack, List<Node> order, HashSet<Node>? seenLeaves, long mark)
+    private static void Walk(List<(Node Node, int NextInput)> stack, List<Node> order, HashSet<Node>? seenLeaves, VisitedNodes visited)
     {
         while (stack.Count > 0)
         {
@@ -76,9 +111,8 @@ public static class GraphTraversal
             {
                 if (seenLeaves is not null && seenLeaves.Add(input)) order.Add(input);
             }
-            else if (input.VisitMark != mark)
+            else if (visited.Add(input))
             {
-                input.VisitMark = mark;
                 stack.Add((input, 0));
             }
         }

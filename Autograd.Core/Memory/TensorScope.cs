@@ -45,12 +45,20 @@ public sealed class TensorScope : IDisposable
     /// <summary>Begins a scope; it is the innermost one on this flow until disposed.</summary>
     public TensorScope()
     {
-        Parent = s_current.Value;
+        Parent = Current;
         s_current.Value = this;
     }
 
-    /// <summary>The innermost scope of the calling flow, or null.</summary>
-    internal static TensorScope? Current => s_current.Value;
+    /// <summary>The innermost scope of the calling flow that has not ended, or null.</summary>
+    /// <remarks>A task started inside a scope inherits it and may end it; the flow that began it then still names it
+    /// as its innermost scope, so ended scopes are skipped rather than left to collect tensors nobody will release.</remarks>
+    internal static TensorScope? Current => LiveOrAbove(s_current.Value);
+
+    private static TensorScope? LiveOrAbove(TensorScope? scope)
+    {
+        while (scope is { _ended: true }) scope = scope.Parent;
+        return scope;
+    }
 
     /// <summary>The scope that was innermost when this one began, or null.</summary>
     private TensorScope? Parent { get; }
@@ -66,9 +74,10 @@ public sealed class TensorScope : IDisposable
         ArgumentNullException.ThrowIfNull(tensor);
         TensorStorage storage = tensor.Buffer;
         if (storage.IsReleased) _ = tensor.Storage; // throws, naming the tensor
-        if (storage.Owner is not TensorScope) return tensor;
-        storage.Owner = Parent;
-        Parent?.Adopt(storage);
+        if (!ReferenceEquals(storage.Owner, this)) return tensor;
+        TensorScope? outer = LiveOrAbove(Parent);
+        storage.Owner = outer;
+        outer?.Adopt(storage);
         return tensor;
     }
 
@@ -97,7 +106,7 @@ public sealed class TensorScope : IDisposable
         if (!ReferenceEquals(s_current.Value, this))
             throw new InvalidOperationException("TensorScope: scopes must end in the reverse order they began, on the thread or async flow that began them; an inner scope is still open");
         _ended = true;
-        s_current.Value = Parent;
+        s_current.Value = LiveOrAbove(Parent);
         lock (_storages)
         {
             foreach (TensorStorage storage in _storages)

@@ -46,12 +46,12 @@ internal static class ScalarBackward
     /// </summary>
     private static int Sort(Value root, Buffers buffers)
     {
-        long mark = GraphTraversal.NewMark();
+        using var visited = GraphTraversal.VisitedNodes.Begin();
         Value[] stack = buffers.Stack;
         byte[] nextInput = buffers.NextInput;
         Value[] order = buffers.Order;
         int depth = 0, count = 0;
-        root.VisitMark = mark;
+        visited.Add(root);
         stack[depth] = root;
         nextInput[depth++] = 0;
         while (depth > 0)
@@ -70,9 +70,8 @@ internal static class ScalarBackward
                 if (count == order.Length) order = buffers.GrowOrder();
                 order[count++] = node;
             }
-            else if (input is { Op: not null } && input.VisitMark != mark)
+            else if (input is { Op: not null } && visited.Add(input))
             {
-                input.VisitMark = mark;
                 if (depth == stack.Length) (stack, nextInput) = buffers.GrowStack();
                 stack[depth] = input;
                 nextInput[depth++] = 0;

@@ -142,10 +142,22 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// step: the cleared <see cref="Grad"/> tensor may no longer be read.</remarks>
     public void ZeroGrad()
     {
-        if (Grad is { } grad && ReferenceEquals(grad.Buffer.Owner, this)) grad.Buffer.Release(ReleaseReason.GradientCleared);
-        Grad = null;
-        _sparseGradient?.Clear();
+        lock (GradientLock)
+        {
+            if (Grad is { } grad && ReferenceEquals(grad.Buffer.Owner, this)) grad.Buffer.Release(ReleaseReason.GradientCleared);
+            Grad = null;
+            _sparseGradient?.Clear();
+        }
     }
+
+    /// <summary>
+    /// Guards this tensor's gradients: backward passes on several threads may reach one shared parameter at once, and
+    /// each must add its part (as PyTorch accumulates under a lock). A few shared locks, picked by identity, instead of
+    /// one object per tensor.
+    /// </summary>
+    private object GradientLock => GradientLocks[(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this) & int.MaxValue) % GradientLocks.Length];
+
+    private static readonly object[] GradientLocks = [.. Enumerable.Range(0, 64).Select(_ => new object())];
 
     /// <summary>
     /// Adds a gradient that backward computed to <see cref="Grad"/>. The first one is stored as it is and, when it was
@@ -153,6 +165,11 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// (as PyTorch accumulates), or into a new tensor when the pass records itself or the gradient is shared.
     /// </summary>
     internal void AccumulateGrad(Tensor<T> grad, bool createGraph)
+    {
+        lock (GradientLock) AccumulateGradLocked(grad, createGraph);
+    }
+
+    private void AccumulateGradLocked(Tensor<T> grad, bool createGraph)
     {
         if (Grad is null)
         {
@@ -207,7 +224,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     internal bool TryAddSparseGradient(int[] rows, Tensor<T> gradient)
     {
         if (!TakesSparseGradient) return false;
-        _sparseGradient!.Add(rows, gradient);
+        lock (GradientLock) _sparseGradient!.Add(rows, gradient);
         return true;
     }
 
@@ -215,7 +232,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse)
     {
         if (!TakesSparseGradient) return false;
-        _sparseGradient!.AddScaled(rows, vectors, scales, vectorOfUse, 0);
+        lock (GradientLock) _sparseGradient!.AddScaled(rows, vectors, scales, vectorOfUse, 0);
         return true;
     }
 
@@ -223,7 +240,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, int usesPerVector)
     {
         if (!TakesSparseGradient) return false;
-        _sparseGradient!.AddScaled(rows, vectors, scales, [], usesPerVector);
+        lock (GradientLock) _sparseGradient!.AddScaled(rows, vectors, scales, [], usesPerVector);
         return true;
     }
 

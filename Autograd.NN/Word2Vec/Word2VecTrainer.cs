@@ -47,17 +47,25 @@ internal sealed class Word2VecTrainer
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             using var jobs = new BlockingCollection<Job>(boundedCapacity: 2 * _options.Threads);
+            // Cancelled by the caller, or by a worker that fails: the others stop, and so does this thread, which may be
+            // waiting for room in the queue that nobody will make.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             var workers = Enumerable.Range(0, _options.Threads).Select(_ => new Worker(this)).ToArray();
-            var threads = workers.Select(w => new Thread(() => w.Consume(jobs, reporter, epoch, cancellation)) { IsBackground = true, Name = "word2vec worker" }).ToArray();
-            foreach (Thread t in threads) t.Start();
+            var threads = workers.Select(w => new Thread(() => w.Consume(jobs, reporter, epoch, stop)) { IsBackground = true, Name = "word2vec worker" }).ToArray();
+            // Workers start without the caller's context: a TensorScope or NoGrad around Train belongs to the caller's
+            // flow, and inherited, would keep every batch's tensors alive to its end or stop recording.
+            foreach (Thread t in threads) t.UnsafeStart();
             try
             {
                 foreach (Job job in Jobs(corpus, epoch, totalWords))
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    if (workers.Any(w => w.Failure is not null)) break;
-                    jobs.Add(job, cancellation);
+                    jobs.Add(job, stop.Token);
                 }
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                // A worker failed; its error is reported below.
             }
             finally
             {
@@ -192,11 +200,11 @@ internal sealed class Word2VecTrainer
 
         public long ExampleCount { get; private set; }
 
-        public void Consume(BlockingCollection<Job> jobs, ProgressReporter reporter, int epoch, CancellationToken cancellation)
+        public void Consume(BlockingCollection<Job> jobs, ProgressReporter reporter, int epoch, CancellationTokenSource stop)
         {
             try
             {
-                foreach (Job job in jobs.GetConsumingEnumerable(cancellation))
+                foreach (Job job in jobs.GetConsumingEnumerable(stop.Token))
                 {
                     double lossBefore = LossSum;
                     long examplesBefore = ExampleCount;
@@ -208,12 +216,13 @@ internal sealed class Word2VecTrainer
             }
             catch (OperationCanceledException)
             {
-                // The run was cancelled; the caller reports it.
+                // The run was cancelled, or another worker failed; the training thread reports it.
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Reported on the training thread, which stops the run; a worker must not take the process down.
                 Failure = e;
+                stop.Cancel();
             }
         }
 

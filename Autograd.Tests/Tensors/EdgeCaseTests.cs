@@ -164,4 +164,15 @@ public sealed class EdgeCaseTests
         zero.Pow(power).Sum().Backward();
         Assert.That(zero.Grad!.Item(), Is.EqualTo(0.0));
     }
+
+    [Test]
+    public void ALeafsGradientIsNotTheCallersOutputGradient()
+    {
+        // torch: x.backward(g) with g still held gives x.grad a copy; writing g afterwards leaves x.grad alone.
+        Tensor<double> x = Tensor.FromArray(new double[] { 1, 2, 3 }).RequireGrad();
+        Tensor<double> g = Tensor.FromArray(new double[] { 1, 1, 1 });
+        (x + 0.0).Backward(g);
+        g.AsSpan().Fill(100);
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 1.0, 1, 1 }));
+    }
 }

@@ -372,4 +372,39 @@ public sealed class TensorAutogradTests
         var error = Assert.Throws<InvalidOperationException>(() => Autodiff.Grad([(x * c).Sum()], [c], allowUnused: true));
         Assert.That(error!.Message, Does.Contain("input 0 (shape [2]) does not require gradients"));
     }
+
+    [Test]
+    public void BackwardPassesOnSeveralThreadsAddIntoASharedParameter()
+    {
+        // PyTorch accumulates under a lock; every pass's part must arrive.
+        Tensor<float> w = Tensor.Ones<float>(1000).RequireGrad();
+        Parallel.For(0, 4, _ =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                using var scope = new TensorScope();
+                (w * 1f).Sum().Backward();
+            }
+        });
+        Assert.That(w.Grad!.ToArray(), Is.All.EqualTo(800f));
+    }
+
+    [Test]
+    public void GraphsWalkedOnSeveralThreadsMayShareNodes()
+    {
+        // Two threads differentiate through one shared intermediate; neither may see the other's visit marks.
+        Tensor<double> w = Tensor.Ones<double>(4).RequireGrad();
+        Tensor<double> h = w * 2.0;
+        var results = new System.Collections.Concurrent.ConcurrentBag<double>();
+        Parallel.For(0, 4, _ =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                Tensor<double> z = h;
+                for (int j = 0; j < 200; j++) z = z + h;
+                results.Add(Autodiff.Grad([z.Sum()], [h], retainGraph: true)[0].ToArray()[0]);
+            }
+        });
+        Assert.That(results, Is.All.EqualTo(201.0));
+    }
 }

@@ -234,4 +234,27 @@ public sealed class TensorScopeTests
             return loss.Item();
         }
     }
+
+    [Test]
+    public void KeepLeavesATensorOfAnotherScopeWhereItIs()
+    {
+        using var outer = new TensorScope();
+        Tensor<float> t = Tensor.Ones<float>(2000) * 2f;
+        using (var middle = new TensorScope())
+        using (var inner = new TensorScope())
+            Assert.That(inner.Keep(t), Is.SameAs(t));
+        Assert.That(t.AsReadOnlySpan()[0], Is.EqualTo(2f), "still the outer scope's, which has not ended");
+    }
+
+    [Test]
+    public void AScopeEndedByATaskCollectsNothingMore()
+    {
+        // A task inherits the scope and may end it; the flow that began it must not keep adding tensors to it.
+        var scope = new TensorScope();
+        Task.Run(scope.Dispose).Wait();
+        Tensor<float> later = Tensor.Ones<float>(2000) * 2f;
+        Assert.That(later.Buffer.Owner, Is.Null, "not owned by the ended scope");
+        Assert.That(TensorScope.Current, Is.Null);
+        scope.Dispose();
+    }
 }

@@ -146,4 +146,16 @@ public sealed class Word2VecTrainingTests
             lock (_gate) report(value);
         }
     }
+
+    [Test]
+    public void TrainingIgnoresTheCallersNoGradAndScope()
+    {
+        // The workers are threads of their own: a NoGrad or TensorScope around Train is the caller's, not theirs.
+        using (Autodiff.NoGrad())
+        using (new TensorScope())
+        {
+            Word2VecModel model = Word2VecModel.Train(TopicCorpus(500, seed: 4), Small with { Threads = 2, WordsPerJob = 200, Epochs = 1 });
+            Assert.That(model.InputVectors.AsReadOnlySpan().ToArray(), Has.All.Matches<float>(float.IsFinite));
+        }
+    }
 }
