@@ -75,9 +75,17 @@ public sealed partial class Tensor<T>
             throw new ArgumentException($"matmul: {ShapeMath.Format(a._shape)} @ {ShapeMath.Format(b._shape)}: inner dimensions {ka} and {kb} differ");
     }
 
+    /// <summary>Throws unless <paramref name="count"/> products of m×n fit in one array (their size would overflow an int).</summary>
+    private static void CheckResultSize(Tensor<T> a, Tensor<T> b, long count, long m, long n)
+    {
+        if (count * m * n > Array.MaxLength)
+            throw new ArgumentException($"matmul: {ShapeMath.Format(a._shape)} @ {ShapeMath.Format(b._shape)}: the result has {count * m * n} elements, more than an array can hold");
+    }
+
     private static Tensor<T> Multiply2D(Tensor<T> a, Tensor<T> b)
     {
         int m = a._shape[0], k = a._shape[1], n = b._shape[1];
+        CheckResultSize(a, b, 1, m, n);
         // The product overwrites every element of C (k = 0 needs the zeros).
         var c = TensorStorage<T>.Allocate(m * n, zeroed: k == 0);
         if (m == 0 || n == 0 || k == 0) return new Tensor<T>(c, [m, n]);
@@ -100,6 +108,7 @@ public sealed partial class Tensor<T>
 
         int[] batch = ShapeMath.Broadcast(a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2), "matmul");
         int count = ShapeMath.Size(batch);
+        CheckResultSize(a, b, count, m, n);
         int[] sa = ShapeMath.BroadcastStrides(a._shape.AsSpan(0, a.Rank - 2), a.Strides.AsSpan(0, a.Rank - 2), batch);
         int[] sb = ShapeMath.BroadcastStrides(b._shape.AsSpan(0, b.Rank - 2), b.Strides.AsSpan(0, b.Rank - 2), batch);
         var result = TensorStorage<T>.Allocate(count * m * n, zeroed: k == 0);

@@ -42,4 +42,15 @@ public sealed class ShapeErrorTests
 
         Assert.That(error?.Message, Does.Contain(expected));
     }
+
+    [Test]
+    public void AProductTooLargeForAnArrayIsAShapeError()
+    {
+        // 3 × 30000 × 30000 elements overflow an int; the operands themselves are small.
+        Tensor<float> a = Tensor.Zeros<float>(3, 30000, 1), b = Tensor.Zeros<float>(3, 1, 30000);
+        var batched = Assert.Throws<ArgumentException>(() => a.MatMul(b));
+        Assert.That(batched!.Message, Does.StartWith("matmul: [3,30000,1] @ [3,1,30000]: the result has 2700000000 elements"));
+        var flat = Assert.Throws<ArgumentException>(() => Tensor.Zeros<float>(65536, 1).MatMul(Tensor.Zeros<float>(1, 65536)));
+        Assert.That(flat!.Message, Does.Contain("more than an array can hold"));
+    }
 }
