@@ -10,7 +10,9 @@ namespace Autograd;
 /// </summary>
 /// <remarks>
 /// Values are immutable once recorded: <c>c += c + 1</c> means <c>c = c + (c + 1)</c> and makes a new node,
-/// as in micrograd and PyTorch. Only a leaf's <see cref="Data"/> may be changed, as an optimizer does.
+/// as in micrograd and PyTorch. Only a leaf's <see cref="Data"/> may be changed, as an optimizer does. As in
+/// micrograd, gradients are added without locks: run backward passes over graphs that share values on one thread
+/// at a time (tensor gradients, unlike these, may be accumulated from several threads).
 /// </remarks>
 public sealed class Value : Node
 {
