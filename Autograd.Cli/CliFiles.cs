@@ -34,10 +34,6 @@ internal static class CliFiles
     /// <exception cref="CliException">It cannot; the message names the option and the path.</exception>
     public static void CheckWritable(string path, string option)
     {
-        if (path.Length == 0) throw new CliException($"{option}: the path is empty");
-        if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a folder; give a file name");
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !Directory.Exists(folder)) throw new CliException($"{option}: no directory '{folder}' to write '{path}' in");
         try
         {
             AtomicFile.CheckWritable(path);

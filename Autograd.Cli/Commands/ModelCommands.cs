@@ -10,10 +10,10 @@ namespace Autograd.Cli.Commands;
 internal static class ModelCommands
 {
     /// <summary>A loaded model with what its metadata says about it.</summary>
-    private sealed record SavedModel(Sequential<float> Model, LossKind Loss, string[] Classes, Standardizer? Standardizer, int Inputs, int Seed)
+    private sealed record SavedModel(Sequential<float> Model, LossKind Loss, string[] Classes, Standardizer? Standardizer, int Inputs, int Outputs, int Seed)
     {
         /// <summary>How many classes the model tells apart: two for one logistic output, else one per output.</summary>
-        public int ClassCount => Loss == LossKind.BinaryCrossEntropy ? 2 : Model.Layers.OfType<Linear<float>>().Last().OutFeatures;
+        public int ClassCount => Loss == LossKind.BinaryCrossEntropy ? 2 : Outputs;
 
         public Tensor<float> Probabilities(Tensor<float> logits) => Loss == LossKind.BinaryCrossEntropy
             ? Tensor<float>.Concat([1f - logits.Sigmoid(), logits.Sigmoid()], 1)
@@ -182,7 +182,7 @@ internal static class ModelCommands
         if (metadata.TryGetValue(ModelMetadata.Seed, out string? seedText) && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
             throw new CliException($"{path}: {ModelMetadata.Seed} is '{seedText}', not a whole number in the range of a 32-bit integer");
         string[] classes = metadata.TryGetValue(ModelMetadata.Classes, out string? classText) ? ParseClasses(path, classText) : [];
-        var saved = new SavedModel(model, loss, classes, ParseStandardizer(path, metadata, inputs), inputs, seed);
+        var saved = new SavedModel(model, loss, classes, ParseStandardizer(path, metadata, inputs), inputs, outputs, seed);
         if (classes.Length > 0 && classes.Length != saved.ClassCount)
             throw new CliException($"{path}: {ModelMetadata.Classes} names {classes.Length} classes, but the model's {outputs} output(s) give {saved.ClassCount}");
         if (metadata.TryGetValue(ModelMetadata.DataSha256, out string? hash) && !(hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)))

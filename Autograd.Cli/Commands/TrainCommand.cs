@@ -75,12 +75,13 @@ internal static class TrainCommand
 
             // Output paths are checked before training, so a long run is not lost to a typo in a path.
             string? savePath = parsed.GetValue(save);
+            bool curveIsDefault = parsed.GetValue(curve) is null;
             string curvePath = parsed.GetValue(curve) ?? DefaultCurvePath(savePath);
             if (savePath is not null) CliFiles.CheckWritable(savePath, "--save");
-            CliFiles.CheckWritable(curvePath, parsed.GetValue(curve) is null ? "the curve (default path)" : "--curve");
+            CliFiles.CheckWritable(curvePath, curveIsDefault ? "the curve (default path)" : "--curve");
             string dataArgument = parsed.GetRequiredValue(data);
             bool csv = dataArgument.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
-            CheckDistinct(savePath, curvePath, parsed.GetValue(curve) is null, csv ? dataArgument : null);
+            CheckDistinct(savePath, curvePath, curveIsDefault, csv ? dataArgument : null);
             // Hashed before training, so the model names the bytes it was trained on even if the file changes meanwhile.
             string? dataHash = csv && savePath is not null ? CsvFile.Sha256(dataArgument) : null;
 

@@ -83,12 +83,13 @@ public static class Autodiff
         ArgumentNullException.ThrowIfNull(v);
         // With createGraph the product stays a function of the caller's x, so it can be differentiated with respect to it.
         Tensor<T> input = createGraph && x.RequiresGrad ? x : Leaf(x);
-        Tensor<T> output;
-        using (EnableGrad()) output = f(input);
-        RequireShape("Vjp", "v", v, "f(x)", output);
-        if (!output.RequiresGrad) return (output.Detach(), Tensor.Zeros<T>(input.ShapeArray));
         using (EnableGrad())
+        {
+            Tensor<T> output = f(input);
+            RequireShape("Vjp", "v", v, "f(x)", output);
+            if (!output.RequiresGrad) return (output.Detach(), Tensor.Zeros<T>(input.ShapeArray));
             return (output.Detach(), Grad([output], [input], [v], createGraph: createGraph, allowUnused: true)[0]);
+        }
     }
 
     /// <summary>

@@ -88,7 +88,7 @@ public sealed partial class Tensor<T>
         var (outer, n, inner) = Split(_shape, a);
         // The minimum is found as the maximum of the negated values (negation is exact, and the tie rules are the same).
         var (values, indices) = Kernels.Reduce.Max(largest ? Values : Negated(), outer, n, inner);
-        if (!largest) System.Numerics.Tensors.TensorPrimitives.Negate(values, values);
+        if (!largest) TensorPrimitives.Negate(values, values);
         int[] kept = (int[])_shape.Clone();
         kept[a] = 1;
         var y = new Tensor<T>(values, keepDim ? kept : Drop(kept, [.. Enumerable.Range(0, Rank).Select(i => i == a)]));
@@ -128,7 +128,7 @@ public sealed partial class Tensor<T>
     private ReadOnlySpan<T> Negated()
     {
         var negated = new T[Size];
-        System.Numerics.Tensors.TensorPrimitives.Negate(Values, negated);
+        TensorPrimitives.Negate(Values, negated);
         return negated;
     }
 

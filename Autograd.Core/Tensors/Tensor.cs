@@ -27,9 +27,9 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     private string _operation = "";
     private BackwardRule<T>? _backward;
     private bool _released;
-    private int _version;
+    private int _writes;
     private Tensor<T>? _writesCountedBy;
-    private long _leafInputVersions;
+    private long _leafInputWrites;
     private bool _requiresGrad;
     private bool _retainsGrad;
     private RowSparseGradient<T>? _sparseGradient;
@@ -294,17 +294,11 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         if (GradMode.DetectAnomaly) Anomaly.CheckForward(result, op);
         if (!GradMode.IsEnabled) return result;
         bool requires = false;
-        long versions = 0;
-        foreach (Tensor<T> input in inputs)
-        {
-            requires |= input._requiresGrad;
-            if (input.IsLeaf) versions += input.Writes;
-        }
-
+        foreach (Tensor<T> input in inputs) requires |= input._requiresGrad;
         if (!requires) return result;
 
         result._inputs = inputs;
-        result._leafInputVersions = versions;
+        result._leafInputWrites = LeafWrites(inputs);
         result._operation = op;
         result._backward = backward;
         result._requiresGrad = true;
@@ -337,7 +331,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         if (_released)
             throw new InvalidOperationException(
                 $"Trying to backpropagate through the graph a second time: the tensors saved by '{_operation}' were released after the first backward pass. Pass retainGraph: true to the first Backward or Grad call to backpropagate through it again.");
-        if (LeafInputVersions() != _leafInputVersions) throw WrittenInPlace();
+        if (LeafWrites(_inputs) != _leafInputWrites) throw WrittenInPlace();
         BackwardRule<T> rule = _backward!;
         if (!retainGraph)
         {
@@ -349,24 +343,24 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>
-    /// The sum of the write counts of this op's leaf inputs. Counts only grow, so an unchanged sum means no leaf input
+    /// The sum of the write counts of an op's leaf inputs. Counts only grow, so an unchanged sum means no leaf input
     /// was written since the op was recorded. Results of ops are never written, so only leaves need watching.
     /// </summary>
-    private long LeafInputVersions()
+    private static long LeafWrites(Tensor<T>[] inputs)
     {
-        long versions = 0;
-        foreach (Tensor<T> input in _inputs)
-            if (input.IsLeaf) versions += input.Writes;
-        return versions;
+        long writes = 0;
+        foreach (Tensor<T> input in inputs)
+            if (input.IsLeaf) writes += input.Writes;
+        return writes;
     }
 
     /// <summary>Counts a write to this tensor's elements in place, for the check in <see cref="RunBackward"/>.</summary>
-    internal void MarkWritten() => WriteCounter._version++;
+    internal void MarkWritten() => WriteCounter._writes++;
 
     /// <summary>The tensor whose count of in-place writes this one shares: the tensor a view was made of, or itself.</summary>
     private Tensor<T> WriteCounter => _writesCountedBy ?? this;
 
-    private int Writes => WriteCounter._version;
+    private int Writes => WriteCounter._writes;
 
     /// <summary>A view of these elements (a reshape, transpose, slice or broadcast) that shares this tensor's count of
     /// in-place writes, so that a write through either is seen by ops recorded on the other.</summary>

@@ -85,18 +85,18 @@ public static class AtomicFile
     {
         if (path.Length == 0) throw new IOException("the path is empty");
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"'{path}' is a folder");
+        if (Directory.Exists(full)) throw new IOException($"'{path}' is a folder; give a file name");
         // The type is read through the links before resolving them: a pipe's link has no real target to resolve.
-        if (File.Exists(full) && !IsRegularFile(full))
+        if (IsSpecialFile(full))
         {
             if (WriteRefusal(full) is { } refusal) throw new UnauthorizedAccessException($"cannot write '{path}': {refusal}");
             return (full, true);
         }
 
         string target = LinkTargetOf(full);
-        if (Directory.Exists(target)) throw new IOException($"'{path}' is a folder");
+        if (Directory.Exists(target)) throw new IOException($"'{path}' is a folder; give a file name");
         string folder = Path.GetDirectoryName(target) ?? target;
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"no folder '{folder}' to write '{path}' in");
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"no directory '{folder}' to write '{path}' in");
         if (File.Exists(target) && WriteRefusal(target) is { } fileRefusal) throw new UnauthorizedAccessException($"cannot write '{path}': {fileRefusal}");
         // The temporary file is created beside the target, so the folder must let the user add files.
         if (WriteRefusal(folder) is { } folderRefusal) throw new UnauthorizedAccessException($"cannot write '{path}': {folderRefusal} to create files in '{folder}'");

@@ -224,13 +224,13 @@ public sealed class KeyedVectors
         var (_, _, next) = Header(bytes, path, bytesPerNumber: 2);
         // Deciding by content rather than by whether the first row parses lets a text file with a bad line (a comma,
         // a tab, a word with a space) get the text reader's error, which names the line.
-        if (bytes.AsSpan(next).IndexOfAny(BinaryOnlyBytes) >= 0) return ReadBinary(bytes, path);
+        bool controlBytes = bytes.AsSpan(next).IndexOfAny(BinaryOnlyBytes) >= 0;
         try
         {
             // The binary reader accepts a file only if its vectors cover it exactly, which text essentially never does.
             return ReadBinary(bytes, path);
         }
-        catch (InvalidDataException)
+        catch (InvalidDataException) when (!controlBytes)
         {
             return ReadText(bytes, path);
         }

@@ -82,7 +82,7 @@ internal sealed class Word2VecTrainer
                 throw new InvalidDataException("word2vec: the corpus gives no training examples: no sentence has two words of the vocabulary within a window"
                     + (_options.Sample > 0 ? " once frequent words are subsampled (in a small corpus every word is frequent: try --sample 0)" : "")
                     + "; lower --min-count or use a larger corpus");
-            finalLoss = examples > 0 ? loss / examples : double.NaN;
+            finalLoss = loss / examples;
         }
 
         return (_examples, finalLoss);

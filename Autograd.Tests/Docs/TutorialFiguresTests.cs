@@ -10,23 +10,10 @@ namespace Autograd.Tests.Docs;
 /// </summary>
 public sealed partial class TutorialFiguresTests
 {
-    private static readonly string DocsDirectory = FindDocs();
-
-    private static string FindDocs()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "docs", "make-figures.sh");
-            if (File.Exists(candidate)) return Path.Combine(dir.FullName, "docs");
-        }
-
-        throw new DirectoryNotFoundException("docs/make-figures.sh not found above the test directory");
-    }
-
     /// <summary>Each `autograd ...` command of the script whose standard output goes to a .txt figure.</summary>
     public static IEnumerable<TestCaseData> Commands()
     {
-        string script = File.ReadAllText(Path.Combine(FindDocs(), "make-figures.sh")).Replace("\\\n", " ", StringComparison.Ordinal);
+        string script = File.ReadAllText(Path.Combine(TutorialCommands.DocsDirectory, "make-figures.sh")).Replace("\\\n", " ", StringComparison.Ordinal);
         foreach (Match command in CommandLine().Matches(script))
         {
             string file = command.Groups["file"].Value;
@@ -39,28 +26,16 @@ public sealed partial class TutorialFiguresTests
     {
         CliResult result = CliRunner.Run(args);
         Assert.That(result.Error, Is.Empty);
-        string expected = File.ReadAllText(Path.Combine(DocsDirectory, "figures", file)).ReplaceLineEndings("\n");
+        string expected = File.ReadAllText(Path.Combine(TutorialCommands.DocsDirectory, "figures", file)).ReplaceLineEndings("\n");
         Assert.That(result.Out, Is.EqualTo(expected));
     }
 
     [Test]
     public void TheScriptHasCommandsToCheck() => Assert.That(Commands().Count(), Is.GreaterThanOrEqualTo(5));
 
-    /// <summary>Splits the script's argument text like the shell (double quotes), dropping picture-writing options.</summary>
-    private static string[] Arguments(string text)
-    {
-        var words = Word().Matches(text).Select(m => m.Value.Trim('"')).ToList();
-        for (int i = words.Count - 1; i >= 0; i--)
-        {
-            if (words[i] is "--svg" or "--dot" or "--mermaid") words.RemoveRange(i, 2);
-        }
-
-        return [.. words];
-    }
+    /// <summary>The script's argument text as arguments, without the options that write pictures.</summary>
+    private static string[] Arguments(string text) => [.. TutorialCommands.Arguments(text, "--svg", "--dot", "--mermaid")];
 
     [GeneratedRegex(@"^autograd (?<args>[^\n>]+?)\s*> \$out/(?<file>[\w.-]+\.txt)", RegexOptions.Multiline)]
     private static partial Regex CommandLine();
-
-    [GeneratedRegex("\"[^\"]*\"|\\S+")]
-    private static partial Regex Word();
 }

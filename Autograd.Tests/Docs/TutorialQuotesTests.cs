@@ -11,23 +11,10 @@ namespace Autograd.Tests.Docs;
 /// </summary>
 public sealed partial class TutorialQuotesTests
 {
-    private static readonly string DocsDirectory = FindDocs();
-
-    private static string FindDocs()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "docs", "make-figures.sh");
-            if (File.Exists(candidate)) return Path.Combine(dir.FullName, "docs");
-        }
-
-        throw new DirectoryNotFoundException("docs/make-figures.sh not found above the test directory");
-    }
-
     /// <summary>Each command-and-output pair of the chapters whose command needs nothing downloaded.</summary>
     public static IEnumerable<TestCaseData> Quotes()
     {
-        foreach (string path in Directory.GetFiles(FindDocs(), "*.md").Order(StringComparer.Ordinal))
+        foreach (string path in Directory.GetFiles(TutorialCommands.DocsDirectory, "*.md").Order(StringComparer.Ordinal))
         {
             string chapter = File.ReadAllText(path).ReplaceLineEndings("\n");
             var blocks = Block().Matches(chapter).ToList();
@@ -95,12 +82,7 @@ public sealed partial class TutorialQuotesTests
     /// </summary>
     private static string[] Arguments(string text)
     {
-        var words = Word().Matches(text).Select(m => m.Value.Trim('"')).ToList();
-        for (int i = words.Count - 1; i >= 0; i--)
-        {
-            if (words[i] is "--svg" or "--dot" or "--mermaid" or "--curve" or "--save") words.RemoveRange(i, 2);
-        }
-
+        List<string> words = TutorialCommands.Arguments(text, "--svg", "--dot", "--mermaid", "--curve", "--save");
         if (words.Count > 0 && words[0] == "train")
             words.AddRange(["--curve", Path.Combine(ScratchDirectory, "curve.svg")]);
         return [.. words];
@@ -116,9 +98,6 @@ public sealed partial class TutorialQuotesTests
 
     [GeneratedRegex(@"^dotnet run (?:-c Release )?--project Autograd\.Cli -- (?<args>[^\n#]+)$")]
     private static partial Regex CliCommand();
-
-    [GeneratedRegex("\"[^\"]*\"|\\S+")]
-    private static partial Regex Word();
 
     [GeneratedRegex(@"(?<row>^ +\d+ .*% +)[\d.]+$", RegexOptions.Multiline)]
     private static partial Regex EpochSeconds();
