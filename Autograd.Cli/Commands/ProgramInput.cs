@@ -45,7 +45,7 @@ internal static partial class ProgramInput
             string name = binding[..equals], text = binding[(equals + 1)..];
             if (!NamePattern().IsMatch(name))
                 throw new CliException($"malformed binding '{binding}': '{name}' is not a name (letters, digits and _, not starting with a digit)");
-            if (Functions.Exists(name))
+            if (FunctionTable.Exists(name))
                 throw new CliException($"malformed binding '{binding}': '{name}' is a function name");
             if (parsed.Any(p => p.Key == name))
                 throw new CliException($"'{name}' is bound twice");

@@ -52,7 +52,7 @@ internal sealed record CompiledProgram(string Source, IReadOnlyList<Instruction>
 {
     /// <summary>True when the program uses <c>@</c> or a function that only tensors have (sum, softmax, ...).</summary>
     public bool UsesTensorOperations => Instructions.Any(i =>
-        i.Code == OpCode.MatrixProduct || (i.Code == OpCode.Call && Functions.IsTensorOnly(i.Name!)));
+        i.Code == OpCode.MatrixProduct || (i.Code == OpCode.Call && FunctionTable.IsTensorOnly(i.Name!)));
 }
 
 /// <summary>
@@ -124,7 +124,7 @@ internal sealed class Compiler
         if (Peek.Kind == TokenKind.Name && PeekAt(1).Kind == TokenKind.Equals)
         {
             Token name = Take();
-            if (Functions.Exists(name.Text))
+            if (FunctionTable.Exists(name.Text))
                 throw Syntax($"'{name.Text}' is a function and cannot be assigned to", name);
             Take();
             ParseExpression();
@@ -211,7 +211,7 @@ internal sealed class Compiler
                 ParseCall(token);
                 return;
             case TokenKind.Name:
-                if (Functions.Exists(token.Text))
+                if (FunctionTable.Exists(token.Text))
                     throw Syntax($"'{token.Text}' is a function: call it as {token.Text}(...)", token);
                 _code.Add(new Instruction(OpCode.Load, token.Position, Name: token.Text));
                 return;
@@ -227,8 +227,8 @@ internal sealed class Compiler
     private void ParseCall(Token name)
     {
         Take();
-        if (!Functions.Exists(name.Text))
-            throw new ProgramException($"unknown function '{name.Text}' (known: {Functions.Known})", _source, name.Position, showCaret: false);
+        if (!FunctionTable.Exists(name.Text))
+            throw new ProgramException($"unknown function '{name.Text}' (known: {FunctionTable.Known})", _source, name.Position, showCaret: false);
 
         int count = 0;
         if (Peek.Kind != TokenKind.RightParen)
@@ -244,8 +244,8 @@ internal sealed class Compiler
         }
 
         Expect(TokenKind.RightParen, $"')' to close the call of {name.Text}");
-        if (!Functions.Accepts(name.Text, count))
-            throw new ProgramException($"{name.Text} takes {Functions.ArgumentsOf(name.Text)}, but {count} were given", _source, name.Position, showCaret: false);
+        if (!FunctionTable.Accepts(name.Text, count))
+            throw new ProgramException($"{name.Text} takes {FunctionTable.ArgumentsOf(name.Text)}, but {count} were given", _source, name.Position, showCaret: false);
         _code.Add(new Instruction(OpCode.Call, name.Position, Name: name.Text, ArgumentCount: count));
     }
 

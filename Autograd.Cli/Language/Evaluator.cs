@@ -1,4 +1,5 @@
 using System.Globalization;
+using Autograd.Functions;
 using Autograd.Graph;
 
 namespace Autograd.Cli.Language;
@@ -53,7 +54,17 @@ internal static class Evaluator
                     result = Pop(stack);
                     break;
                 default:
-                    Value made = Apply(instruction, stack);
+                    Value made;
+                    try
+                    {
+                        made = Apply(instruction, stack);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        // The definition names what is wrong (clamp's bounds); the program adds where it happened.
+                        throw new ProgramException(Cli.MessageOf(e), program.Source, instruction.Position, showCaret: false);
+                    }
+
                     positions[made] = instruction.Position;
                     if (!double.IsFinite(made.Data))
                         throw new ProgramException(NotFiniteMessage(made), program.Source, instruction.Position, showCaret: false);
@@ -86,7 +97,9 @@ internal static class Evaluator
             case OpCode.Negate:
                 return -operands[0];
             case OpCode.Call:
-                return Functions.Apply(instruction.Name!, operands);
+                FunctionInfo function = FunctionTable.Resolve(instruction.Name!, [.. operands.Select(o => o.IsConstant)]);
+                double[] parameters = FunctionTable.Parameters(function, operands.Skip(function.Operands).Select(o => o.Data));
+                return function.Apply(operands[..function.Operands], parameters);
         }
 
         Value a = operands[0], b = operands[1];

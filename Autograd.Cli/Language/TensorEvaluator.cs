@@ -1,4 +1,5 @@
 using System.Globalization;
+using Autograd.Functions;
 using Autograd.Graph;
 
 namespace Autograd.Cli.Language;
@@ -82,7 +83,7 @@ internal static class TensorEvaluator
             case OpCode.Negate:
                 Tensor<double> operand = Pop(stack);
                 return Literal(-operand, literals.Contains(operand), literals);
-            case OpCode.Call:
+            case OpCode.Call when FunctionTable.IsTensorOnly(instruction.Name!):
                 int? axis = null;
                 if (instruction.ArgumentCount == 2)
                 {
@@ -93,7 +94,14 @@ internal static class TensorEvaluator
                     axis = (int)value;
                 }
 
-                return Functions.Apply(instruction.Name!, Pop(stack), axis);
+                return FunctionTable.ApplyTensorFunction(instruction.Name!, Pop(stack), axis);
+            case OpCode.Call:
+                var arguments = new Tensor<double>[instruction.ArgumentCount];
+                for (int i = arguments.Length - 1; i >= 0; i--) arguments[i] = Pop(stack);
+                FunctionInfo function = FunctionTable.Resolve(instruction.Name!, [.. arguments.Select(literals.Contains)]);
+                double[] parameters = FunctionTable.Parameters(function, arguments.Skip(function.Operands).Select(a => a.Item()));
+                Tensor<double>[] operands = arguments[..function.Operands];
+                return Literal(function.Apply(operands, parameters), operands.All(literals.Contains), literals);
         }
 
         Tensor<double> b = Pop(stack), a = Pop(stack);

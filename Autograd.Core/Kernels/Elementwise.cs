@@ -240,3 +240,17 @@ internal static class Comparison
         for (; i < d.Length; i++) d[i] = TOp.Invoke(x, y[i]);
     }
 }
+
+/// <summary>A binary function's definition as a broadcasting kernel: its span forms, and one element through double.</summary>
+internal readonly struct FunctionOperator<T, TFunction> : IBinaryOperator<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TFunction : struct, Functions.IBinaryFunction
+{
+    public static T Invoke(T x, T y) => T.CreateTruncating(default(TFunction).Compute(double.CreateTruncating(x), double.CreateTruncating(y)));
+
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => default(TFunction).Compute(x, y, d);
+
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => default(TFunction).Compute(x, y, d);
+
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => default(TFunction).Compute(x, y, d);
+}

@@ -1,55 +1,55 @@
 using System.Numerics;
+using Autograd.Functions;
 using Autograd.Kernels;
 using Autograd.Tensors;
 
 namespace Autograd;
 
-// Arithmetic with NumPy broadcasting. Each op's forward kernel and gradient rule sit together; the engine sums a
-// broadcast gradient back to its input's shape, so the rules are written for the broadcast shape.
-public sealed partial class Tensor<T>
+// The elementwise functions' definitions (Autograd.Functions) applied to tensors, with NumPy broadcasting: the kernel
+// runs on the broadcast shape, the rule is written for it, and the engine sums each gradient back to its input's shape.
+public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
 {
+    /// <summary>Applies the elementwise function <paramref name="function"/> to every element, recording its gradient rule.</summary>
+    /// <param name="function">The function's definition.</param>
+    /// <param name="x">The operand.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
+    public static Tensor<T> Apply<TFunction>(TFunction function, Tensor<T> x) where TFunction : struct, IUnaryFunction
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = new Tensor<T>(Elementwise.Unary(x, function.Compute), x._shape);
+        return Record(y, UnaryOp<TFunction>.Of(function), [x], g => [function.Gradient(g, x, y)]);
+    }
+
+    /// <summary>Applies the function <paramref name="function"/> of two operands elementwise, broadcasting them, and records
+    /// a gradient rule for each.</summary>
+    /// <param name="function">The function's definition.</param>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
+    public static Tensor<T> Apply<TFunction>(TFunction function, Tensor<T> a, Tensor<T> b) where TFunction : struct, IBinaryFunction
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int[] shape = ShapeMath.Broadcast(a._shape, b._shape, function.Name);
+        var y = new Tensor<T>(Elementwise.Binary<T, FunctionOperator<T, TFunction>>(a, b, shape), shape);
+        return RecordEach(y, BinaryOp<TFunction>.Instance, [a, b], g => function.GradientA(g, a, b, y), g => function.GradientB(g, a, b, y));
+    }
+
     /// <summary>a + b, broadcasting. ∂/∂a = 1, ∂/∂b = 1.</summary>
-    public static Tensor<T> Add(Tensor<T> a, Tensor<T> b) =>
-        Record(Binary<AddOperator<T>>(a, b, "add"), "add", [a, b], g => [g, g]);
+    public static Tensor<T> Add(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Add(), a, b);
 
     /// <summary>a − b, broadcasting. ∂/∂a = 1, ∂/∂b = −1.</summary>
-    public static Tensor<T> Subtract(Tensor<T> a, Tensor<T> b) =>
-        Record(Binary<SubtractOperator<T>>(a, b, "sub"), "sub", [a, b], g => [g, -g]);
+    public static Tensor<T> Subtract(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Subtract(), a, b);
 
     /// <summary>a ⊙ b (elementwise), broadcasting. ∂/∂a = b, ∂/∂b = a.</summary>
-    public static Tensor<T> Multiply(Tensor<T> a, Tensor<T> b) =>
-        RecordEach(Binary<MultiplyOperator<T>>(a, b, "mul"), "mul", [a, b], g => g * b, g => g * a);
+    public static Tensor<T> Multiply(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Multiply(), a, b);
 
-    /// <summary>a / b (elementwise), broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b², computed as −(a/b)/b: b² underflows to 0
-    /// for |b| below 1e-154 (float64), where the quotient and the gradient are still finite.</summary>
-    public static Tensor<T> Divide(Tensor<T> a, Tensor<T> b) =>
-        RecordEach(Binary<DivideOperator<T>>(a, b, "div"), "div", [a, b], g => g / b, g => -(g * (a / b)) / b);
+    /// <summary>a / b (elementwise), broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
+    public static Tensor<T> Divide(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Divide(), a, b);
 
     /// <summary>−x. ∂/∂x = −1.</summary>
-    public static Tensor<T> Negate(Tensor<T> x) =>
-        Record(new Tensor<T>(Elementwise.Unary(x, System.Numerics.Tensors.TensorPrimitives.Negate), x._shape), "neg", [x], g => [-g]);
-
-    /// <summary>a^b elementwise with a differentiable exponent. ∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a.</summary>
-    public Tensor<T> Pow(Tensor<T> exponent)
-    {
-        Tensor<T> a = this, b = exponent;
-        Tensor<T> y = Binary<PowerOperator<T>>(a, b, "pow");
-        // At a = b = 0 the base's derivative is 0 (not 0·0^−1 = NaN); at a = 0, b ≥ 0 the exponent's is 0 (not 0·ln 0),
-        // as in PyTorch. The first guard is only where a = 0 too (PyTorch masks every b = 0): elsewhere b·a^(b−1) is
-        // already 0 at b = 0, and masking it would zero its derivative in b, 1/a, in second derivatives.
-        return RecordEach(y, "pow", [a, b],
-            g => Where(b.Equal(Zero) * a.Equal(Zero), Zero, g * b * a.Pow(b - One)),
-            g => Where(a.Equal(Zero) * (One - Less(b, Zero)), Zero, g * y * a.Log()));
-    }
-
-    /// <summary>x^p elementwise for a constant p. ∂/∂x = p·x^(p−1).</summary>
-    /// <param name="exponent">The constant exponent p.</param>
-    public Tensor<T> Pow(T exponent)
-    {
-        Tensor<T> x = this;
-        var y = new Tensor<T>(Elementwise.Unary(x, (s, d) => System.Numerics.Tensors.TensorPrimitives.Pow(s, exponent, d)), _shape);
-        return Record(y, "pow", [x], g => [T.IsZero(exponent) ? g * Zero : g * exponent * x.Pow(exponent - T.One)]);
-    }
+    public static Tensor<T> Negate(Tensor<T> x) => Apply(new Functions.Negate(), x);
 
     /// <summary>a + b, broadcasting.</summary>
     public static Tensor<T> operator +(Tensor<T> a, Tensor<T> b) => Add(a, b);
@@ -89,6 +89,32 @@ public sealed partial class Tensor<T>
 
     /// <summary>c / x for a constant c.</summary>
     public static Tensor<T> operator /(T c, Tensor<T> x) => Divide(Constant(c), x);
+
+    // The forms with a double constant serve rules written once for every type (IDifferentiable); callers in float
+    // code use the ones above.
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator +(Tensor<T> a, double b) => a + FromDouble(b);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator +(double a, Tensor<T> b) => FromDouble(a) + b;
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator -(Tensor<T> a, double b) => a - FromDouble(b);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator -(double a, Tensor<T> b) => FromDouble(a) - b;
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator *(Tensor<T> a, double b) => a * FromDouble(b);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator *(double a, Tensor<T> b) => FromDouble(a) * b;
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator /(Tensor<T> a, double b) => a / FromDouble(b);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.operator /(double a, Tensor<T> b) => FromDouble(a) / b;
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.Constant(double value) => Constant(FromDouble(value));
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.ZerosLike(Tensor<T> shaped) => Tensor.Zeros<T>(shaped._shape);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.Equal(Tensor<T> a, Tensor<T> b) => a.Equal(b);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.WherePositive(Tensor<T> x, Tensor<T> g) => ReluBackward(g, x);
 
     private static Tensor<T> Zero => Constant(T.Zero);
 

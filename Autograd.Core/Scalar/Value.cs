@@ -1,3 +1,4 @@
+using Autograd.Functions;
 using Autograd.Graph;
 using Autograd.Visualization;
 
@@ -14,9 +15,9 @@ namespace Autograd;
 /// micrograd, gradients are added without locks: run backward passes over graphs that share values on one thread
 /// at a time (tensor gradients, unlike these, may be accumulated from several threads).
 /// </remarks>
-public sealed class Value : Node
+public sealed class Value : Node, IDifferentiable<Value>
 {
-    private readonly ScalarOp? _op;
+    private readonly Op? _op;
     private readonly bool _isConstant;
     private double _data;
 
@@ -32,7 +33,7 @@ public sealed class Value : Node
     }
 
     /// <summary>Records the result of <paramref name="op"/> applied to one or two inputs.</summary>
-    internal Value(double data, ScalarOp op, Value a, Value? b) : base(null)
+    private Value(double data, Op op, Value a, Value? b) : base(null)
     {
         _data = data;
         _op = op;
@@ -71,7 +72,7 @@ public sealed class Value : Node
         {
             if (_op is not null)
                 throw new InvalidOperationException(
-                    $"Cannot change the data of '{Label ?? _op.Name}': it was recorded as the result of '{_op.Name}'; only leaves can be updated.");
+                    $"Cannot change the data of '{Label ?? _op.Label}': it was recorded as the result of '{_op.Label}'; only leaves can be updated.");
             if (_isConstant)
                 throw new InvalidOperationException($"Cannot change the constant {_data}: constants are fixed; use new Value(...) for a variable.");
             _data = value;
@@ -82,14 +83,14 @@ public sealed class Value : Node
     public double Grad { get; set; }
 
     /// <summary>The operation that produced this value, or null for a leaf.</summary>
-    public ScalarOp? Op => _op;
+    public Op? Op => _op;
 
     internal Value? InputA { get; }
 
     internal Value? InputB { get; }
 
     /// <inheritdoc/>
-    public override string Operation => _op?.Name ?? "";
+    public override string Operation => _op?.Label ?? "";
 
     /// <inheritdoc/>
     public override int InputCount => InputA is null ? 0 : InputB is null ? 1 : 2;
@@ -136,78 +137,91 @@ public sealed class Value : Node
     }
 
     /// <summary>Records a + b.</summary>
-    public static Value operator +(Value a, Value b) => ScalarOps.Add.Apply(a, b);
+    public static Value operator +(Value a, Value b) => Apply(new Add(), a, b);
 
     /// <summary>Records a + b with a constant b.</summary>
-    public static Value operator +(Value a, double b) => ScalarOps.Add.Apply(a, SharedConstant(b));
+    public static Value operator +(Value a, double b) => Apply(new Add(), a, SharedConstant(b));
 
     /// <summary>Records a + b with a constant a.</summary>
-    public static Value operator +(double a, Value b) => ScalarOps.Add.Apply(SharedConstant(a), b);
+    public static Value operator +(double a, Value b) => Apply(new Add(), SharedConstant(a), b);
 
     /// <summary>Records a − b.</summary>
-    public static Value operator -(Value a, Value b) => ScalarOps.Subtract.Apply(a, b);
+    public static Value operator -(Value a, Value b) => Apply(new Subtract(), a, b);
 
     /// <summary>Records a − b with a constant b.</summary>
-    public static Value operator -(Value a, double b) => ScalarOps.Subtract.Apply(a, SharedConstant(b));
+    public static Value operator -(Value a, double b) => Apply(new Subtract(), a, SharedConstant(b));
 
     /// <summary>Records a − b with a constant a.</summary>
-    public static Value operator -(double a, Value b) => ScalarOps.Subtract.Apply(SharedConstant(a), b);
+    public static Value operator -(double a, Value b) => Apply(new Subtract(), SharedConstant(a), b);
 
     /// <summary>Records a · b.</summary>
-    public static Value operator *(Value a, Value b) => ScalarOps.Multiply.Apply(a, b);
+    public static Value operator *(Value a, Value b) => Apply(new Multiply(), a, b);
 
     /// <summary>Records a · b with a constant b.</summary>
-    public static Value operator *(Value a, double b) => ScalarOps.Multiply.Apply(a, SharedConstant(b));
+    public static Value operator *(Value a, double b) => Apply(new Multiply(), a, SharedConstant(b));
 
     /// <summary>Records a · b with a constant a.</summary>
-    public static Value operator *(double a, Value b) => ScalarOps.Multiply.Apply(SharedConstant(a), b);
+    public static Value operator *(double a, Value b) => Apply(new Multiply(), SharedConstant(a), b);
 
     /// <summary>Records a / b.</summary>
-    public static Value operator /(Value a, Value b) => ScalarOps.Divide.Apply(a, b);
+    public static Value operator /(Value a, Value b) => Apply(new Divide(), a, b);
 
     /// <summary>Records a / b with a constant b.</summary>
-    public static Value operator /(Value a, double b) => ScalarOps.Divide.Apply(a, SharedConstant(b));
+    public static Value operator /(Value a, double b) => Apply(new Divide(), a, SharedConstant(b));
 
     /// <summary>Records a / b with a constant a.</summary>
-    public static Value operator /(double a, Value b) => ScalarOps.Divide.Apply(SharedConstant(a), b);
+    public static Value operator /(double a, Value b) => Apply(new Divide(), SharedConstant(a), b);
 
     /// <summary>Records −a.</summary>
-    public static Value operator -(Value a) => ScalarOps.Negate.Apply(a);
+    public static Value operator -(Value a) => Apply(new Negate(), a);
 
-    /// <summary>Records this^exponent for a constant exponent.</summary>
-    /// <param name="exponent">The constant exponent.</param>
-    public Value Pow(double exponent) => ScalarOps.PowerOf(exponent).Apply(this);
+    /// <summary>Records the elementwise function <paramref name="function"/> applied to <paramref name="x"/>.</summary>
+    /// <param name="function">The function's definition.</param>
+    /// <param name="x">The operand.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
+    public static Value Apply<TFunction>(TFunction function, Value x) where TFunction : struct, IUnaryFunction
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Record(function.Compute(x._data), UnaryOp<TFunction>.Of(function), x, null);
+    }
 
-    /// <summary>Records this^exponent with a differentiable exponent (∂/∂exponent = this^exponent · ln this).</summary>
-    /// <param name="exponent">The exponent node.</param>
-    public Value Pow(Value exponent) => ScalarOps.Power.Apply(this, exponent);
+    /// <summary>Records the function <paramref name="function"/> of two operands applied to <paramref name="a"/> and <paramref name="b"/>.</summary>
+    /// <param name="function">The function's definition.</param>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
+    public static Value Apply<TFunction>(TFunction function, Value a, Value b) where TFunction : struct, IBinaryFunction
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Record(function.Compute(a._data, b._data), BinaryOp<TFunction>.Instance, a, b);
+    }
 
-    /// <summary>Records e^this.</summary>
-    public Value Exp() => ScalarOps.Exp.Apply(this);
+    /// <summary>
+    /// The node for <paramref name="data"/> computed by <paramref name="op"/>: recorded, unless recording is off
+    /// (<see cref="Autodiff.NoGrad"/>: a new leaf) or every input is a constant (a constant, which no gradient reaches).
+    /// </summary>
+    internal static Value Record(double data, Op op, Value a, Value? b)
+    {
+        if (a._isConstant && (b is null || b._isConstant)) return new Value(data, isConstant: true);
+        if (!GradMode.IsEnabled) return new Value(data);
+        return new Value(data, op, a, b);
+    }
 
-    /// <summary>Records the natural logarithm of this value.</summary>
-    public Value Log() => ScalarOps.Log.Apply(this);
+    static Value IDifferentiable<Value>.Constant(double value) => SharedConstant(value);
 
-    /// <summary>Records √this.</summary>
-    public Value Sqrt() => ScalarOps.Sqrt.Apply(this);
+    static Value IDifferentiable<Value>.ZerosLike(Value shaped) => SharedConstant(0);
 
-    /// <summary>Records |this|.</summary>
-    public Value Abs() => ScalarOps.Abs.Apply(this);
+    static Value IDifferentiable<Value>.Greater(Value a, Value b) => SharedConstant(a._data > b._data ? 1 : 0);
 
-    /// <summary>Records sin(this).</summary>
-    public Value Sin() => ScalarOps.Sin.Apply(this);
+    static Value IDifferentiable<Value>.Less(Value a, Value b) => SharedConstant(a._data < b._data ? 1 : 0);
 
-    /// <summary>Records cos(this).</summary>
-    public Value Cos() => ScalarOps.Cos.Apply(this);
+    static Value IDifferentiable<Value>.Equal(Value a, Value b) => SharedConstant(a._data == b._data ? 1 : 0);
 
-    /// <summary>Records tanh(this).</summary>
-    public Value Tanh() => ScalarOps.Tanh.Apply(this);
+    static Value IDifferentiable<Value>.Where(Value condition, Value whenTrue, Value whenFalse) =>
+        condition._data != 0 ? whenTrue : whenFalse;
 
-    /// <summary>Records σ(this) = 1/(1 + e^−this).</summary>
-    public Value Sigmoid() => ScalarOps.Sigmoid.Apply(this);
-
-    /// <summary>Records max(0, this).</summary>
-    public Value Relu() => ScalarOps.Relu.Apply(this);
+    static Value IDifferentiable<Value>.WherePositive(Value x, Value g) => x._data > 0 ? g : SharedConstant(0);
 
     internal override string FormatData() => DisplayFormat.Number(_data);
 

@@ -25,6 +25,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     private readonly int[] _shape;
     private Tensor<T>[] _inputs = [];
     private string _operation = "";
+    private Op? _op;
     private BackwardRule<T>? _backward;
     private bool _released;
     private int _writes;
@@ -272,7 +273,10 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     internal string? CreationStack { get; private set; }
 
     /// <inheritdoc/>
-    public override string Operation => _operation;
+    public override string Operation => _op?.Label ?? _operation;
+
+    /// <summary>The elementwise function that recorded this tensor, or null for a leaf or another kind of op.</summary>
+    internal Op? Op => _op;
 
     /// <inheritdoc/>
     public override int InputCount => _inputs.Length;
@@ -289,7 +293,14 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// Records <paramref name="result"/> as the output of <paramref name="op"/> on <paramref name="inputs"/> with its
     /// gradient rule, unless recording is off or no input requires gradients.
     /// </summary>
-    internal static Tensor<T> Record(Tensor<T> result, string op, Tensor<T>[] inputs, BackwardRule<T> backward)
+    internal static Tensor<T> Record(Tensor<T> result, string op, Tensor<T>[] inputs, BackwardRule<T> backward) =>
+        Record(result, op, null, inputs, backward);
+
+    /// <summary>Records <paramref name="result"/> as the output of the elementwise function <paramref name="op"/>.</summary>
+    internal static Tensor<T> Record(Tensor<T> result, Op op, Tensor<T>[] inputs, BackwardRule<T> backward) =>
+        Record(result, op.Name, op, inputs, backward);
+
+    private static Tensor<T> Record(Tensor<T> result, string op, Op? definition, Tensor<T>[] inputs, BackwardRule<T> backward)
     {
         if (GradMode.DetectAnomaly) Anomaly.CheckForward(result, op);
         if (!GradMode.IsEnabled) return result;
@@ -300,6 +311,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         result._inputs = inputs;
         result._leafInputWrites = LeafWrites(inputs);
         result._operation = op;
+        result._op = definition;
         result._backward = backward;
         result._requiresGrad = true;
         if (GradMode.DetectAnomaly) result.CreationStack = Environment.StackTrace;
@@ -312,11 +324,18 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// the gradient of the data it was fed. A rule returns null when it has delivered its gradient itself (into a
     /// row-sparse gradient).
     /// </summary>
-    internal static Tensor<T> RecordEach(Tensor<T> result, string op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>?>[] rules)
+    internal static Tensor<T> RecordEach(Tensor<T> result, string op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>?>[] rules) =>
+        RecordEach(result, op, null, inputs, rules);
+
+    /// <summary>Like <see cref="RecordEach(Tensor{T}, string, Tensor{T}[], Func{Tensor{T}, Tensor{T}}[])"/> for an elementwise function.</summary>
+    internal static Tensor<T> RecordEach(Tensor<T> result, Op op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>?>[] rules) =>
+        RecordEach(result, op.Name, op, inputs, rules);
+
+    private static Tensor<T> RecordEach(Tensor<T> result, string op, Op? definition, Tensor<T>[] inputs, Func<Tensor<T>, Tensor<T>?>[] rules)
     {
         // Which inputs need gradients is fixed once the op is recorded, so it is decided here, not per backward pass.
         bool[] needed = [.. inputs.Select(input => input._requiresGrad)];
-        return Record(result, op, inputs, g =>
+        return Record(result, op, definition, inputs, g =>
         {
             var grads = new Tensor<T>?[rules.Length];
             for (int i = 0; i < rules.Length; i++)

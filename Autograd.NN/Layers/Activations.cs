@@ -35,7 +35,7 @@ public sealed class LeakyReLU<T>(double slope = 0.01) : Module<T> where T : unma
     public double Slope { get; } = slope;
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> input) => input.LeakyRelu(T.CreateTruncating(Slope));
+    public override Tensor<T> Forward(Tensor<T> input) => input.LeakyRelu(Slope);
 
     /// <inheritdoc/>
     public override string Describe() => $"slope {Slope}";

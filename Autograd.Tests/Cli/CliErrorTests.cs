@@ -33,7 +33,7 @@ public class CliErrorTests : FileTests
             "          ^\n"));
     }
 
-    [TestCase(new[] { "grad", "f = foo(x)", "x=1" }, "error: unknown function 'foo' (known: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, sum, mean, max, transpose, softmax, log_softmax) at line 1, column 5")]
+    [TestCase(new[] { "grad", "f = foo(x)", "x=1" }, "error: unknown function 'foo' (known: abs, clamp, cos, elu, erf, exp, expm1, gelu, leaky_relu, log, log1p, log_sigmoid, maximum, minimum, relu, sigmoid, silu, sin, softplus, sqrt, tan, tanh, sum, mean, max, transpose, softmax, log_softmax) at line 1, column 5")]
     [TestCase(new[] { "grad", "f = x * w", "x=1" }, "error: unbound name 'w': assign it in an earlier statement or bind it on the command line as w=VALUE at line 1, column 9")]
     [TestCase(new[] { "grad", "f = x", "x=abc" }, "error: malformed binding 'x=abc': 'abc' is not a finite number")]
     [TestCase(new[] { "grad", "f = x", "x" }, "error: malformed binding 'x': write NAME=VALUE, for example x=-2")]

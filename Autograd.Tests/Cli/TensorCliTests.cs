@@ -122,7 +122,8 @@ public sealed class TensorCliTests
     [TestCase(new[] { "grad", "D = W @ X; f = sum(D)", "W=[[1,2,3]]", "X=[[1,2]]" }, "matmul: [1,3] @ [1,2]: inner dimensions 3 and 1 differ")]
     [TestCase(new[] { "grad", "f = sum(x, a)", "x=[1,2]", "a=0" }, "the axis of sum must be a whole number written in the program")]
     [TestCase(new[] { "grad", "f = sum(x)", "x=[[1,2],[3]]" }, "malformed binding 'x'")]
-    [TestCase(new[] { "grad", "f = sum(sin(x))", "x=[1,2]" }, "sin works on numbers only")]
+    [TestCase(new[] { "grad", "f = sum(clamp(x, y, 1))", "x=[1,2]", "y=[0]" }, "the min of clamp must be a number written in the program")]
+    [TestCase(new[] { "grad", "f = sum(clamp(x, 2, 1))", "x=[1,2]" }, "clamp: min 2 is greater than max 1")]
     [TestCase(new[] { "grad", "f = softmax(x)", "x=[1,2]" }, "softmax takes a tensor and an axis")]
     [TestCase(new[] { "grad", "f = sum(log(x))", "x=[1,-2]" }, "log gives NaN at element 1")]
     public void MistakesAreOneClearLine(string[] args, string expected)

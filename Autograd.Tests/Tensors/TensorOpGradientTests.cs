@@ -70,7 +70,27 @@ public sealed class TensorOpGradientTests
         ["RequireGrad"] = "marks a leaf: tested in TensorAutogradTests",
         ["RequireSparseGrad"] = "marks a leaf: tested in RowSparseGradientTests",
         ["Contiguous"] = "a copy that keeps the node: tested in TensorTests",
+        // The named forms of the elementwise functions: each function of the catalog has specs of its own.
+        ["Apply"] = "applies a catalog function: every one has a spec",
+        ["Add"] = "the catalog's add",
+        ["Subtract"] = "the catalog's sub",
+        ["Multiply"] = "the catalog's mul",
+        ["Divide"] = "the catalog's div",
+        ["Negate"] = "the catalog's neg",
     };
+
+    [Test]
+    public void EveryFunctionOfTheCatalogHasASpec()
+    {
+        var specified = TensorOpSpecs<double>.All.Select(s => s.Name).ToHashSet();
+        var missing = Autograd.Functions.FunctionCatalog.All.Select(f => f.Name).Where(name => !specified.Contains(name)).ToList();
+        Assert.That(missing, Is.Empty);
+        Assert.That(Autograd.Functions.FunctionCatalog.All.Select(f => f.Name), Is.SupersetOf(new[]
+        {
+            "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "silu",
+            "softplus", "log_sigmoid", "log1p", "expm1", "clamp", "minimum", "maximum", "pow", "erf",
+        }), "the functions every mode must have");
+    }
 
     [Test]
     public void EveryOpHasASpec()

@@ -16,6 +16,9 @@ public enum Domain
 
     /// <summary>A shuffled ramp with gaps of 0.1: max and min, whose argmax must not change under a small step.</summary>
     Distinct,
+
+    /// <summary>Uniform in [−1.2, 1.2]: tan, away from its poles.</summary>
+    Bounded,
 }
 
 /// <summary>One op under test: its inputs' shapes and domain, and the function that applies it.</summary>
@@ -32,24 +35,26 @@ public sealed record TensorOpSpec<T>(string Name, string Case, int[][] Shapes, F
     public Tensor<T>[] Inputs(int seed)
     {
         var random = new Random(seed);
-        return [.. Shapes.Select(shape => Tensor.FromArray(Draw(random, shape.Aggregate(1, (a, b) => a * b)).Select(T.CreateTruncating).ToArray(), shape))];
+        return [.. Shapes.Select(shape => Tensor.FromArray(Draw(random, Domain, shape.Aggregate(1, (a, b) => a * b)).Select(T.CreateTruncating).ToArray(), shape))];
     }
 
-    private double[] Draw(Random random, int size)
+    /// <summary><paramref name="size"/> values drawn from <paramref name="domain"/>.</summary>
+    public static double[] Draw(Random random, Domain domain, int size)
     {
         var values = new double[size];
         for (int i = 0; i < size; i++)
         {
-            values[i] = Domain switch
+            values[i] = domain switch
             {
                 Domain.Positive => 0.5 + 1.5 * random.NextDouble(),
                 Domain.AwayFromZero => (0.2 + 1.3 * random.NextDouble()) * (random.Next(2) == 0 ? -1 : 1),
                 Domain.Distinct => 0.1 * i - 0.05 * size,
+                Domain.Bounded => 2.4 * random.NextDouble() - 1.2,
                 _ => NormalSample(random),
             };
         }
 
-        if (Domain == Domain.Distinct) random.Shuffle(values);
+        if (domain == Domain.Distinct) random.Shuffle(values);
         return values;
     }
 
@@ -72,41 +77,29 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>Every spec.</summary>
     public static IReadOnlyList<TensorOpSpec<T>> All { get; } =
     [
-        // Elementwise binary ops, with NumPy broadcasting in both directions and size-1 axes.
-        S("Add", "same shape", [[2, 3], [2, 3]], x => x[0] + x[1]),
-        S("Add", "row broadcast", [[2, 3], [3]], x => x[0] + x[1]),
-        S("Add", "both broadcast", [[4, 1], [1, 3]], x => x[0] + x[1]),
-        S("Add", "scalar tensor", [[2, 3], []], x => x[0] + x[1]),
-        S("Add", "constant", [[2, 3]], x => x[0] + C(1.5)),
-        S("Subtract", "broadcast 3-d", [[2, 1, 3], [4, 1]], x => x[0] - x[1]),
-        S("Subtract", "constant on the left", [[3]], x => C(2) - x[0]),
-        S("Multiply", "same shape", [[2, 3], [2, 3]], x => x[0] * x[1]),
-        S("Multiply", "column broadcast", [[3, 1], [3, 4]], x => x[0] * x[1]),
-        S("Multiply", "the same tensor twice", [[5]], x => x[0] * x[0]),
-        S("Divide", "broadcast", [[2, 3], [3]], x => x[0] / x[1], Domain.Positive),
-        S("Divide", "constant numerator", [[4]], x => C(1) / x[0], Domain.Positive),
-        S("Negate", "matrix", [[2, 3]], x => -x[0]),
-        S("Pow", "tensor exponent", [[2, 3], [2, 3]], x => x[0].Pow(x[1]), Domain.Positive),
-        S("Pow", "broadcast exponent", [[2, 3], [1]], x => x[0].Pow(x[1]), Domain.Positive),
-        S("Pow", "constant exponent", [[2, 3]], x => x[0].Pow(C(3))),
-        S("Pow", "fractional exponent", [[4]], x => x[0].Pow(C(-0.5)), Domain.Positive),
+        // Every elementwise function of the catalog, on a matrix (two operands: a matrix and a broadcast row).
+        .. Ops.FunctionTestCases.All.Select(f => f.Function.Operands == 1
+            ? S(f.Function.Name, $"matrix {f}", [[2, 3]], x => f.Apply(x), f.Domain)
+            : S(f.Function.Name, $"row broadcast {f}", [[2, 3], [3]], x => f.Apply(x), f.Domain)),
 
-        // Elementwise functions.
-        S("Exp", "matrix", [[2, 3]], x => x[0].Exp()),
-        S("Log", "matrix", [[2, 3]], x => x[0].Log(), Domain.Positive),
-        S("Sqrt", "matrix", [[2, 3]], x => x[0].Sqrt(), Domain.Positive),
-        S("Abs", "matrix", [[2, 3]], x => x[0].Abs(), Domain.AwayFromZero),
-        S("Tanh", "matrix", [[2, 3]], x => x[0].Tanh()),
-        S("Sigmoid", "matrix", [[2, 3]], x => x[0].Sigmoid()),
-        S("LogSigmoid", "matrix", [[2, 3]], x => x[0].LogSigmoid()),
-        S("LogSigmoid", "large magnitudes", [[4]], x => (x[0] * C(40)).LogSigmoid()),
-        S("Relu", "matrix", [[2, 3]], x => x[0].Relu(), Domain.AwayFromZero),
-        // Its backward masks the upstream gradient by the input; either may be a broadcast (stride-0) view.
-        S("Relu", "summed (broadcast upstream gradient)", [[2, 3]], x => x[0].Relu().Sum(), Domain.AwayFromZero),
-        S("Relu", "of a broadcast input", [[3, 1]], x => x[0].Expand(3, 4).Relu() * Weights(3, 4), Domain.AwayFromZero),
-        S("Relu", "of a broadcast input, summed", [[3, 1]], x => x[0].Expand(3, 4).Relu().Sum(1), Domain.AwayFromZero),
-        S("LeakyRelu", "slope 0.1", [[2, 3]], x => x[0].LeakyRelu(C(0.1)), Domain.AwayFromZero),
-        S("Clamp", "[-0.5, 0.7]", [[3, 4]], x => x[0].Clamp(C(-0.5), C(0.7)), Domain.AwayFromZero),
+        // Arithmetic with NumPy broadcasting in both directions, size-1 axes and constants.
+        S("add", "both broadcast", [[4, 1], [1, 3]], x => x[0] + x[1]),
+        S("add", "scalar tensor", [[2, 3], []], x => x[0] + x[1]),
+        S("add", "constant", [[2, 3]], x => x[0] + C(1.5)),
+        S("sub", "broadcast 3-d", [[2, 1, 3], [4, 1]], x => x[0] - x[1]),
+        S("sub", "constant on the left", [[3]], x => C(2) - x[0]),
+        S("mul", "column broadcast", [[3, 1], [3, 4]], x => x[0] * x[1]),
+        S("mul", "the same tensor twice", [[5]], x => x[0] * x[0]),
+        S("div", "constant numerator", [[4]], x => C(1) / x[0], Domain.Positive),
+        S("pow", "broadcast exponent", [[2, 3], [1]], x => x[0].Pow(x[1]), Domain.Positive),
+        S("pow", "fractional exponent", [[4]], x => x[0].Pow(-0.5), Domain.Positive),
+        S("maximum", "with a constant", [[2, 3]], x => x[0].Maximum(0.3)),
+        S("minimum", "column broadcast", [[3, 1], [3, 4]], x => x[0].Minimum(x[1])),
+        S("log_sigmoid", "large magnitudes", [[4]], x => (x[0] * C(40)).LogSigmoid()),
+        // Relu's backward masks the upstream gradient by the input; either may be a broadcast (stride-0) view.
+        S("relu", "summed (broadcast upstream gradient)", [[2, 3]], x => x[0].Relu().Sum(), Domain.AwayFromZero),
+        S("relu", "of a broadcast input", [[3, 1]], x => x[0].Expand(3, 4).Relu() * Weights(3, 4), Domain.AwayFromZero),
+        S("relu", "of a broadcast input, summed", [[3, 1]], x => x[0].Expand(3, 4).Relu().Sum(1), Domain.AwayFromZero),
         S("Where", "mask broadcast", [[2, 3], [2, 3], [3]], x => Tensor<T>.Where(Tensor<T>.Greater(x[0], x[2]), x[1], x[2])),
 
         // Reductions.

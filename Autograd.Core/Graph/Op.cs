@@ -1,19 +1,22 @@
 namespace Autograd;
 
 /// <summary>
-/// An operation on scalar <see cref="Value"/>s: its forward rule and, beside it, its local derivatives. The
-/// engine multiplies the upstream gradient by the local derivative and accumulates the product into each input,
-/// so an op states only ∂output/∂input. Derive from <see cref="UnaryScalarOp"/> or <see cref="BinaryScalarOp"/>
-/// to add an operation of your own.
+/// An operation as the graph records it: its name, how an application is written, and its local derivatives, for the
+/// backward pass of scalar values and for explanations. The elementwise functions are <see cref="UnaryOp{TFunction}"/>
+/// and <see cref="BinaryOp{TFunction}"/>, made from their definitions; <see cref="UnaryScalarOp"/> and
+/// <see cref="BinaryScalarOp"/> take a derivative given as a plain number (once differentiable).
 /// </summary>
-public abstract class ScalarOp
+public abstract class Op
 {
-    /// <summary>Creates an operation with a display name.</summary>
-    /// <param name="name">The symbol or function name shown in graph dumps, for example <c>*</c> or <c>tanh</c>.</param>
-    protected ScalarOp(string name) => Name = name;
+    /// <summary>Creates an operation with a name.</summary>
+    /// <param name="name">The function name, for example <c>tanh</c> or <c>add</c>.</param>
+    protected Op(string name) => Name = name;
 
-    /// <summary>The symbol or function name shown in graph dumps.</summary>
+    /// <summary>The function name, for example <c>tanh</c> or <c>add</c>.</summary>
     public string Name { get; }
+
+    /// <summary>What graph dumps show for the operation: the symbol of an infix operation (<c>+</c>), else the name.</summary>
+    public virtual string Label => Name;
 
     /// <summary>Adds upstream × local derivative to the gradient of each input of <paramref name="output"/>.</summary>
     internal abstract void Backward(Value output);
@@ -23,6 +26,9 @@ public abstract class ScalarOp
     /// <param name="index">0 for the first input, 1 for the second.</param>
     public abstract double LocalDerivative(Value output, int index);
 
+    /// <summary>What the backward pass adds to input <paramref name="index"/> for an upstream gradient <paramref name="upstream"/>.</summary>
+    internal abstract double Contribution(Value output, int index, double upstream);
+
     /// <summary>The local derivative for the input at <paramref name="index"/> as a formula in the nodes' names.</summary>
     internal abstract string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName);
 
@@ -30,8 +36,8 @@ public abstract class ScalarOp
     internal abstract string FormatDefinition(IReadOnlyList<string> inputNames);
 }
 
-/// <summary>A scalar operation of one input, y = f(x), with its derivative f′.</summary>
-public abstract class UnaryScalarOp : ScalarOp
+/// <summary>A scalar operation of one input, y = f(x), whose derivative f′ is given as a number (once differentiable).</summary>
+public abstract class UnaryScalarOp : Op
 {
     /// <summary>Creates a unary operation with a display name.</summary>
     /// <param name="name">The function name shown in graph dumps.</param>
@@ -57,21 +63,24 @@ public abstract class UnaryScalarOp : ScalarOp
     public Value Apply(Value x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return new(Forward(x.Data), this, x, null);
+        return Value.Record(Forward(x.Data), this, x, null);
     }
 
     internal override void Backward(Value output)
     {
         Value x = output.InputA!;
-        if (x.IsConstant) return;
-        // A local derivative of 0 contributes nothing, even against an infinite upstream gradient (a dead ReLU
-        // feeding a log): ∞·0 would be NaN, where PyTorch gives 0.
-        double local = Derivative(x.Data, output.Data);
-        if (local != 0) x.Grad += output.Grad * local;
+        if (!x.IsConstant) x.Grad += Contribution(output, 0, output.Grad);
     }
 
     /// <inheritdoc/>
     public override double LocalDerivative(Value output, int index) => Derivative(output.InputA!.Data, output.Data);
+
+    // A local derivative of 0 contributes nothing, even against an infinite upstream gradient: ∞·0 would be NaN.
+    internal override double Contribution(Value output, int index, double upstream)
+    {
+        double local = LocalDerivative(output, index);
+        return local == 0 ? 0 : upstream * local;
+    }
 
     internal override string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName) =>
         DerivativeFormula(inputNames[0], outputName);
@@ -79,8 +88,8 @@ public abstract class UnaryScalarOp : ScalarOp
     internal override string FormatDefinition(IReadOnlyList<string> inputNames) => $"{Name}({inputNames[0]})";
 }
 
-/// <summary>A scalar operation of two inputs, y = f(a, b), with its partial derivatives.</summary>
-public abstract class BinaryScalarOp : ScalarOp
+/// <summary>A scalar operation of two inputs, y = f(a, b), whose partial derivatives are given as numbers (once differentiable).</summary>
+public abstract class BinaryScalarOp : Op
 {
     /// <summary>Creates a binary operation with a display name.</summary>
     /// <param name="name">The symbol shown in graph dumps.</param>
@@ -116,16 +125,15 @@ public abstract class BinaryScalarOp : ScalarOp
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return new(Forward(a.Data, b.Data), this, a, b);
+        return Value.Record(Forward(a.Data, b.Data), this, a, b);
     }
 
     internal override void Backward(Value output)
     {
         Value a = output.InputA!, b = output.InputB!;
-        var (dyda, dydb) = Derivatives(a.Data, b.Data, output.Data);
         // Constants take no gradient (shared constants would otherwise collect sums from unrelated graphs).
-        if (!a.IsConstant && dyda != 0) a.Grad += output.Grad * dyda;
-        if (!b.IsConstant && dydb != 0) b.Grad += output.Grad * dydb;
+        if (!a.IsConstant) a.Grad += Contribution(output, 0, output.Grad);
+        if (!b.IsConstant) b.Grad += Contribution(output, 1, output.Grad);
     }
 
     /// <inheritdoc/>
@@ -133,6 +141,12 @@ public abstract class BinaryScalarOp : ScalarOp
     {
         var (dyda, dydb) = Derivatives(output.InputA!.Data, output.InputB!.Data, output.Data);
         return index == 0 ? dyda : dydb;
+    }
+
+    internal override double Contribution(Value output, int index, double upstream)
+    {
+        double local = LocalDerivative(output, index);
+        return local == 0 ? 0 : upstream * local;
     }
 
     internal override string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName) =>

@@ -1,0 +1,91 @@
+using Autograd.Functions;
+
+namespace Autograd;
+
+/// <summary>An elementwise function of one operand as the graph records it, made from its definition.</summary>
+/// <typeparam name="TFunction">The function's definition.</typeparam>
+public sealed class UnaryOp<TFunction> : Op where TFunction : struct, IUnaryFunction
+{
+    /// <summary>The op made last for this definition: parameterless definitions share one op object.</summary>
+    private static UnaryOp<TFunction>? s_last;
+
+    private UnaryOp(TFunction function) : base(function.Name) => Function = function;
+
+    /// <summary>The definition, with its parameters.</summary>
+    public TFunction Function { get; }
+
+    /// <summary>The op for <paramref name="function"/>, shared while the parameters stay the same.</summary>
+    internal static UnaryOp<TFunction> Of(TFunction function)
+    {
+        UnaryOp<TFunction>? last = s_last;
+        if (last is not null && EqualityComparer<TFunction>.Default.Equals(last.Function, function)) return last;
+        return s_last = new UnaryOp<TFunction>(function);
+    }
+
+    internal override void Backward(Value output)
+    {
+        Value x = output.InputA!;
+        if (!x.IsConstant) x.Grad += Contribution(output, 0, output.Grad);
+    }
+
+    /// <inheritdoc/>
+    public override double LocalDerivative(Value output, int index) => Contribution(output, index, 1);
+
+    internal override double Contribution(Value output, int index, double upstream) =>
+        Function.Gradient(new Real(upstream), new Real(output.InputA!.Data), new Real(output.Data)).Value;
+
+    internal override string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName) =>
+        Function.Formula(inputNames[0], outputName);
+
+    internal override string FormatDefinition(IReadOnlyList<string> inputNames) => Function.Format(inputNames[0]);
+
+    /// <summary>The rule on tensors, without recording: ∂L/∂x for the upstream gradient <paramref name="g"/>.</summary>
+    internal Tensor<double> VectorJacobianProduct(Tensor<double> g, Tensor<double> x, Tensor<double> y)
+    {
+        using (Autodiff.NoGrad()) return Function.Gradient(g, x, y);
+    }
+}
+
+/// <summary>An elementwise function of two operands as the graph records it, made from its definition.</summary>
+/// <typeparam name="TFunction">The function's definition.</typeparam>
+public sealed class BinaryOp<TFunction> : Op where TFunction : struct, IBinaryFunction
+{
+    private BinaryOp() : base(default(TFunction).Name) { }
+
+    /// <summary>The one op object of this definition (binary functions have no parameters).</summary>
+    internal static BinaryOp<TFunction> Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override string Label => default(TFunction).Symbol ?? Name;
+
+    internal override void Backward(Value output)
+    {
+        Value a = output.InputA!, b = output.InputB!;
+        // Constants take no gradient (shared constants would otherwise collect sums from unrelated graphs).
+        if (!a.IsConstant) a.Grad += Contribution(output, 0, output.Grad);
+        if (!b.IsConstant) b.Grad += Contribution(output, 1, output.Grad);
+    }
+
+    /// <inheritdoc/>
+    public override double LocalDerivative(Value output, int index) => Contribution(output, index, 1);
+
+    internal override double Contribution(Value output, int index, double upstream)
+    {
+        Real g = new(upstream), a = new(output.InputA!.Data), b = new(output.InputB!.Data), y = new(output.Data);
+        TFunction function = default;
+        return (index == 0 ? function.GradientA(g, a, b, y) : function.GradientB(g, a, b, y)).Value;
+    }
+
+    internal override string LocalDerivativeFormula(int index, IReadOnlyList<string> inputNames, string outputName) =>
+        default(TFunction).Formula(index, inputNames[0], inputNames[1], outputName);
+
+    internal override string FormatDefinition(IReadOnlyList<string> inputNames) =>
+        default(TFunction).Symbol is { } symbol ? $"{inputNames[0]} {symbol} {inputNames[1]}" : $"{Name}({inputNames[0]}, {inputNames[1]})";
+
+    /// <summary>The rule for operand <paramref name="index"/> on tensors, without recording, at the broadcast shape.</summary>
+    internal static Tensor<double> VectorJacobianProduct(int index, Tensor<double> g, Tensor<double> a, Tensor<double> b, Tensor<double> y)
+    {
+        TFunction function = default;
+        using (Autodiff.NoGrad()) return index == 0 ? function.GradientA(g, a, b, y) : function.GradientB(g, a, b, y);
+    }
+}
