@@ -1,4 +1,5 @@
 using System.Numerics;
+using Autograd.Checking;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -200,24 +201,14 @@ public static class Autodiff
         ArgumentNullException.ThrowIfNull(x);
         using (NoGrad())
         {
-            T[] point = x.ToArray();
             int[] shape = x.ShapeArray;
-            int outputSize = f(new Tensor<T>((T[])point.Clone(), shape)).Size;
-            int[] outputShape = f(new Tensor<T>((T[])point.Clone(), shape)).ShapeArray;
-            var jacobian = new T[outputSize * point.Length];
-            T h = T.CreateTruncating(epsilon), two = T.CreateTruncating(2);
-            for (int j = 0; j < point.Length; j++)
-            {
-                T original = point[j];
-                point[j] = original + h;
-                T[] plus = f(new Tensor<T>((T[])point.Clone(), shape)).ToArray();
-                point[j] = original - h;
-                T[] minus = f(new Tensor<T>((T[])point.Clone(), shape)).ToArray();
-                point[j] = original;
-                for (int i = 0; i < outputSize; i++) jacobian[i * point.Length + j] = (plus[i] - minus[i]) / (two * h);
-            }
+            Tensor<T> output = f(new Tensor<T>(x.ToArray(), shape));
+            T[][] columns = CentralDifferences.Estimate(stepped => f(new Tensor<T>(stepped, shape)).ToArray(), x.ToArray(), epsilon);
+            var jacobian = new T[output.Size * columns.Length];
+            for (int j = 0; j < columns.Length; j++)
+                for (int i = 0; i < output.Size; i++) jacobian[i * columns.Length + j] = columns[j][i];
 
-            return new Tensor<T>(jacobian, [.. outputShape, .. shape]);
+            return new Tensor<T>(jacobian, [.. output.ShapeArray, .. shape]);
         }
     }
 
