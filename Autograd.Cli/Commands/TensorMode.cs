@@ -41,12 +41,36 @@ internal static class TensorMode
         // Keep the intermediate gradients, so the graph dumps and the explanation can show them.
         foreach (Node node in GraphTraversal.TopologicalOrder(output))
             if (!node.IsLeaf) ((Tensor<double>)node).RetainGrad();
-        output.Backward();
-        foreach (var (input, leaf) in evaluation.Inputs)
-            if (leaf.Grad is { } grad && grad.ToArray().Any(v => !double.IsFinite(v)))
-                throw new ProgramException($"the gradient with respect to '{input}' is not finite; check the program's domain (log, sqrt, division)", compiled.Source, 0, showCaret: false);
+        // The graph is kept for the explanation, which runs each op's rule again to show its numbers.
+        output.Backward(retainGraph: true);
+        CheckGradients(compiled, evaluation);
         return evaluation;
     }
+
+    /// <summary>
+    /// Names the op where the backward pass first stops being finite: the op nearest the output whose own gradient is
+    /// finite but that passes a non-finite one to an input (sqrt at 0, say), as scalar mode does.
+    /// </summary>
+    private static void CheckGradients(CompiledProgram compiled, TensorEvaluation evaluation)
+    {
+        IReadOnlyList<Node> order = GraphTraversal.TopologicalOrder(evaluation.Output);
+        for (int n = order.Count - 1; n >= 0; n--)
+        {
+            var node = (Tensor<double>)order[n];
+            if (node.IsLeaf || node.Grad is not { } grad || !AllFinite(grad)) continue;
+            for (int i = 0; i < node.InputCount; i++)
+            {
+                var input = (Tensor<double>)node.GetInput(i);
+                if (input.Grad is not { } inputGrad || AllFinite(inputGrad)) continue;
+                string into = input.Label is { } label ? $"'{label}'" : "its input";
+                throw new ProgramException(
+                    $"the gradient that {node.Operation} passes to {into} is not finite; check the program's domain (log, sqrt, division)",
+                    compiled.Source, evaluation.Positions.GetValueOrDefault(node), showCaret: false);
+            }
+        }
+    }
+
+    private static bool AllFinite(Tensor<double> tensor) => tensor.ToArray().All(double.IsFinite);
 
     private static Tensor<double> Leaf(string name, Tensor<double> value)
     {

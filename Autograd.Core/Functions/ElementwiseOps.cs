@@ -39,10 +39,9 @@ public sealed class UnaryOp<TFunction> : Op where TFunction : struct, IUnaryFunc
 
     internal override string FormatDefinition(IReadOnlyList<string> inputNames) => Function.Format(inputNames[0]);
 
-    /// <summary>The rule on tensors, without recording: ∂L/∂x for the upstream gradient <paramref name="g"/>.</summary>
-    internal Tensor<double> VectorJacobianProduct(Tensor<double> g, Tensor<double> x, Tensor<double> y)
+    internal override Tensor<double> LocalGradient(Tensor<double> node, int index)
     {
-        using (Autodiff.NoGrad()) return Function.Gradient(g, x, y);
+        using (Autodiff.NoGrad()) return Function.Gradient(Tensor.Full(node.ShapeArray, 1.0), node.Input(0), node);
     }
 }
 
@@ -82,10 +81,10 @@ public sealed class BinaryOp<TFunction> : Op where TFunction : struct, IBinaryFu
     internal override string FormatDefinition(IReadOnlyList<string> inputNames) =>
         default(TFunction).Symbol is { } symbol ? $"{inputNames[0]} {symbol} {inputNames[1]}" : $"{Name}({inputNames[0]}, {inputNames[1]})";
 
-    /// <summary>The rule for operand <paramref name="index"/> on tensors, without recording, at the broadcast shape.</summary>
-    internal static Tensor<double> VectorJacobianProduct(int index, Tensor<double> g, Tensor<double> a, Tensor<double> b, Tensor<double> y)
+    internal override Tensor<double> LocalGradient(Tensor<double> node, int index)
     {
         TFunction function = default;
-        using (Autodiff.NoGrad()) return index == 0 ? function.GradientA(g, a, b, y) : function.GradientB(g, a, b, y);
+        Tensor<double> ones = Tensor.Full(node.ShapeArray, 1.0), a = node.Input(0), b = node.Input(1);
+        using (Autodiff.NoGrad()) return index == 0 ? function.GradientA(ones, a, b, node) : function.GradientB(ones, a, b, node);
     }
 }

@@ -34,6 +34,13 @@ public abstract class Op
 
     /// <summary>How an application of this operation is written, for example <c>x + y</c> or <c>tanh(x)</c>.</summary>
     internal abstract string FormatDefinition(IReadOnlyList<string> inputNames);
+
+    /// <summary>How an application is written, for example <c>x + y</c> or <c>tanh(x)</c>.</summary>
+    /// <param name="inputNames">The operands' names.</param>
+    public string FormatApplication(IReadOnlyList<string> inputNames) => FormatDefinition(inputNames);
+
+    /// <summary>For an elementwise function recorded on tensors: ∂node/∂input elementwise, at the broadcast shape; null otherwise.</summary>
+    internal virtual Tensor<double>? LocalGradient(Tensor<double> node, int index) => null;
 }
 
 /// <summary>A scalar operation of one input, y = f(x), whose derivative f′ is given as a number (once differentiable).</summary>

@@ -100,8 +100,9 @@ SCALAR_CASES = [
     ("elu", "f = elu(x)", {"x": -3.0}),
     ("elu", "f = elu(x)", {"x": -0.2}),
     ("elu", "f = elu(x)", {"x": 1.4}),
-    # α = 1: both sides have slope 1 at 0. PyTorch's second derivative there is 0, the positive side's.
-    ("elu", "f = elu(x)", {"x": 0.0}),
+    # α = 1: both sides have slope 1 at 0. The second derivative has no value there (α from the left, 0 from the
+    # right); PyTorch's first derivative takes the left side and its second the right, so no Hessian is recorded.
+    ("elu", "f = elu(x)", {"x": 0.0}, "the second derivative of elu has no value at 0 (left α, right 0)"),
     ("elu", "f = elu(x) * y", {"x": -1.1, "y": 2.0}),
 
     # gelu with erf, as torch's approximate='none'.
