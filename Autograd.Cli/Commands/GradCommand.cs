@@ -81,7 +81,7 @@ internal static class GradCommand
     /// <summary>The value and gradients, exact (round-trip) numbers, one per line.</summary>
     public static string Summary(Evaluation evaluation)
     {
-        string f = evaluation.Output.Label!;
+        string f = evaluation.OutputName ?? evaluation.Output.Label!;
         var text = new System.Text.StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{f} = {R(evaluation.Output.Data)}\n");
         foreach (var (name, leaf) in evaluation.Inputs)

@@ -82,7 +82,7 @@ internal static class TensorMode
     /// <summary>The value and every input's gradient as text; matrices one row a line.</summary>
     public static string Summary(TensorEvaluation evaluation)
     {
-        string f = evaluation.Output.Label!;
+        string f = evaluation.OutputName ?? evaluation.Output.Label!;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{f} = {Format(evaluation.Output.Item())}\n");
         foreach (var (name, leaf) in evaluation.Inputs)

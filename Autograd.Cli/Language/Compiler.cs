@@ -53,6 +53,9 @@ internal sealed record CompiledProgram(string Source, IReadOnlyList<Instruction>
     /// <summary>True when the program uses <c>@</c> or a function that only tensors have (sum, softmax, ...).</summary>
     public bool UsesTensorOperations => Instructions.Any(i =>
         i.Code == OpCode.MatrixProduct || (i.Code == OpCode.Call && FunctionTable.IsTensorOnly(i.Name!)));
+
+    /// <summary>The name the last statement assigns, or null when it is a bare expression.</summary>
+    public string? OutputName => Instructions is [.., { Code: OpCode.Store } store] ? store.Name : null;
 }
 
 /// <summary>

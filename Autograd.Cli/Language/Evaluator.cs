@@ -8,7 +8,8 @@ namespace Autograd.Cli.Language;
 /// <param name="Output">The value of the last statement.</param>
 /// <param name="Inputs">The leaf made for each binding, in the order the bindings were given.</param>
 /// <param name="Positions">The source position of the operator or function that recorded each operation node.</param>
-internal sealed record Evaluation(Value Output, IReadOnlyList<KeyValuePair<string, Value>> Inputs, IReadOnlyDictionary<Node, int> Positions);
+/// <param name="OutputName">The name the last statement assigns (f in <c>f = x</c>, where the value keeps the name x), or null.</param>
+internal sealed record Evaluation(Value Output, IReadOnlyList<KeyValuePair<string, Value>> Inputs, IReadOnlyDictionary<Node, int> Positions, string? OutputName);
 
 /// <summary>
 /// Runs a compiled program on scalar <see cref="Value"/>s, recording the computation graph. Assigned names become
@@ -73,7 +74,7 @@ internal static class Evaluator
             }
         }
 
-        return new Evaluation(result!, inputs, positions);
+        return new Evaluation(result!, inputs, positions, program.OutputName);
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace Autograd.Cli.Language;
 /// <param name="Output">The value of the last statement.</param>
 /// <param name="Inputs">The leaf made for each binding, in the order the bindings were given.</param>
 /// <param name="Positions">The source position of the operator or function that recorded each tensor.</param>
-internal sealed record TensorEvaluation(Tensor<double> Output, IReadOnlyList<KeyValuePair<string, Tensor<double>>> Inputs, IReadOnlyDictionary<Node, int> Positions);
+/// <param name="OutputName">The name the last statement assigns (f in <c>f = x</c>, where the value keeps the name x), or null.</param>
+internal sealed record TensorEvaluation(Tensor<double> Output, IReadOnlyList<KeyValuePair<string, Tensor<double>>> Inputs, IReadOnlyDictionary<Node, int> Positions, string? OutputName);
 
 /// <summary>
 /// Runs a compiled program on float64 tensors (a bound number is a 0-d tensor), recording the computation graph.
@@ -73,7 +74,7 @@ internal static class TensorEvaluator
             }
         }
 
-        return new TensorEvaluation(result!, inputs, positions);
+        return new TensorEvaluation(result!, inputs, positions, program.OutputName);
     }
 
     private static Tensor<double> Apply(Instruction instruction, List<Tensor<double>> stack, HashSet<Tensor<double>> literals)
