@@ -118,8 +118,6 @@ public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
 
     private static Tensor<T> Zero => Constant(T.Zero);
 
-    private static Tensor<T> One => Constant(T.One);
-
     private static Tensor<T> Constant(T value) => new([value], []);
 
     private static Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string op) where TOp : IBinaryOperator<T>

@@ -51,8 +51,6 @@ public sealed partial class Tensor<T>
     /// <summary>1 where this = <paramref name="other"/>, else 0, broadcasting. A mask: it takes no part in gradients.</summary>
     public Tensor<T> Equal(Tensor<T> other) => Binary<EqualOperator<T>>(this, other, "eq");
 
-    private Tensor<T> Map(SpanMap<T> map) => new(Elementwise.Unary(this, map), _shape);
-
     /// <summary>The elements as they appear broadcast to <paramref name="shape"/>, in a new row-major array.</summary>
     private TensorStorage<T> BroadcastTo(int[] shape)
     {
