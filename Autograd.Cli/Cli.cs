@@ -17,6 +17,8 @@ internal static class Cli
         {
             GradCommand.Create(terminal),
             GradCheckCommand.Create(terminal),
+            DerivativeCommands.Jacobian(terminal),
+            DerivativeCommands.Hessian(terminal),
             TrainCommand.Create(terminal),
             ModelCommands.Summary(terminal),
             ModelCommands.Predict(terminal),
