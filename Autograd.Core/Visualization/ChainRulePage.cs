@@ -144,7 +144,10 @@ public static class ChainRulePage
         void AddSum(PageModel page, Node node, List<Tensor<double>> parts)
         {
             string line = TensorChainRuleExplainer.SumLine(f, names[node], parts);
-            page.Sum(node, names[node], [("sum", line)], line, Gradient(node, TensorChainRuleExplainer.Total(parts)));
+            Tensor<double> total = TensorChainRuleExplainer.Total(parts);
+            // An input's sum is printed under Gradients, an intermediate's before its op's steps.
+            string explain = node.IsLeaf ? TensorChainRuleExplainer.GradientLine(f, names[node], total, parts.Count) : line;
+            page.Sum(node, names[node], [("sum", line)], explain, Gradient(node, total));
         }
     }
 
@@ -176,8 +179,11 @@ public static class ChainRulePage
     private sealed record ExactTensor(int[] Shape, double[] Values);
 
     /// <summary>The nodes, edges and steps of a page, written as JSON into it.</summary>
-    private sealed class PageModel(NodeNames names, string title, string mode, Func<Node, string> definition)
+    private sealed class PageModel(NodeNames names, string heading, string mode, Func<Node, string> definition)
     {
+        // A long program is cut in the heading; its statements are all on the page as the forward steps.
+        private readonly string _title = heading.Length <= 200 ? heading : heading[..199] + "…";
+
         private readonly Dictionary<Node, int> _ids = new(ReferenceEqualityComparer.Instance);
         private readonly List<(Node Node, string Value, string Box, object? Exact)> _nodes = [];
         private readonly List<Step> _steps = [];
@@ -263,7 +269,7 @@ public static class ChainRulePage
             using (var json = new Utf8JsonWriter(buffer))
             {
                 json.WriteStartObject();
-                json.WriteString("title", title);
+                json.WriteString("title", _title);
                 json.WriteString("mode", mode);
                 json.WriteString("output", Names[_nodes[^1].Node]);
                 json.WriteNumber("width", Math.Round(width, 1));
@@ -309,7 +315,7 @@ public static class ChainRulePage
             // The default encoder escapes <, > and &, so the data cannot close its script element.
             string data = Encoding.UTF8.GetString(buffer.ToArray());
             return ChainRulePageTemplate.Html
-                .Replace("{{TITLE}}", System.Net.WebUtility.HtmlEncode(title), StringComparison.Ordinal)
+                .Replace("{{TITLE}}", System.Net.WebUtility.HtmlEncode(_title), StringComparison.Ordinal)
                 .Replace("{{DATA}}", data, StringComparison.Ordinal);
         }
 

@@ -19,9 +19,9 @@ internal static class ChainRulePageTemplate
 :root { --ink: #1d2330; --muted: #667085; --line: #b8c0cc; --node: #ffffff; --known: #f3f6fb; --hot: #e8590c; --grad: #c2255c; --fwd: #1c7ed6; }
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #fafbfc; }
-body { display: grid; grid-template-rows: auto 1fr auto; }
-header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 18px; padding: 10px 16px; border-bottom: 1px solid #e3e7ee; background: #fff; }
-header h1 { font-size: 17px; margin: 0; font-weight: 600; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+body { display: grid; grid-template-rows: auto minmax(0, 1fr) auto; grid-template-columns: minmax(0, 1fr); overflow: hidden; }
+header { min-width: 0; display: flex; flex-wrap: wrap; align-items: center; gap: 8px 18px; padding: 10px 16px; border-bottom: 1px solid #e3e7ee; background: #fff; }
+header h1 { flex: 1 1 20em; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-size: 17px; margin: 0; font-weight: 600; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 .controls { display: flex; align-items: center; gap: 6px; margin-left: auto; }
 button { font: inherit; font-size: 14px; padding: 4px 12px; border: 1px solid #c9d0da; border-radius: 6px; background: #fff; cursor: pointer; }
 button:hover { background: #eef2f7; }
@@ -61,7 +61,7 @@ aside { display: flex; flex-direction: column; min-height: 0; overflow: auto; pa
 #step-explain:empty, .explain:has(+ #step-explain:empty) { display: none; }
 details { margin-top: 16px; }
 summary { cursor: pointer; color: var(--muted); font-size: 13px; }
-#step-list { position: relative; max-height: 38vh; overflow: auto; margin: 6px 0 0; padding-left: 3.2em; font-size: 13px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+#step-list { position: relative; max-height: 38vh; overflow: auto; margin: 6px 0 0; padding-left: 4.2em; font-size: 13px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 #step-list a { color: inherit; text-decoration: none; }
 #step-list li.current { background: #fff4e6; font-weight: 700; }
 #step-list li.forward::marker { color: var(--fwd); }
@@ -129,7 +129,7 @@ kbd { font: 12px ui-monospace, monospace; border: 1px solid #c9d0da; border-radi
     const path = el("path", { class: "edge", d: `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}` }, $("edges"));
     path.dataset.from = from.name;
     path.dataset.to = to.name;
-    return path;
+    return { path, active: false, back: false };
   });
   const nodeEls = nodes.map((n, i) => {
     const g = el("g", { class: "node " + n.kind, transform: `translate(${n.x},${n.y})` }, $("nodes"));
@@ -142,7 +142,7 @@ kbd { font: 12px ui-monospace, monospace; border: 1px solid #c9d0da; border-radi
     const grad = el("text", { class: "grad", x: 10, y: 47 }, g);
     const title = el("title", {}, g);
     title.textContent = n.definition + " = " + n.value;
-    return { g, value, grad };
+    return { g, value, grad, known: null, hasGrad: null, current: null };
   });
 
   const list = $("step-list");
@@ -215,16 +215,19 @@ kbd { font: 12px ui-monospace, monospace; border: 1px solid #c9d0da; border-radi
       if (i < k && s.phase === "backward") s.edges.forEach(e => back.add(e));
     }
     if (steps[k].phase !== "forward") nodes.forEach((n, i) => known.add(i));
-    const s = steps[k];
+    const s = steps[k], active = new Set(s.edges);
+    // Only what changed is written to the page, so a step costs little even with thousands of nodes.
     nodeEls.forEach((e, i) => {
-      const isKnown = known.has(i);
-      e.g.classList.toggle("known", isKnown);
-      e.g.classList.toggle("current", i === s.node);
-      e.value.textContent = isKnown ? nodes[i].valueShort : "";
-      e.grad.textContent = grads.has(i) ? nodes[i].gradShort : "";
+      const isKnown = known.has(i), grad = grads.has(i), isCurrent = i === s.node;
+      if (e.known !== isKnown) { e.known = isKnown; e.g.classList.toggle("known", isKnown); e.value.textContent = isKnown ? nodes[i].valueShort : ""; }
+      if (e.hasGrad !== grad) { e.hasGrad = grad; e.grad.textContent = grad ? nodes[i].gradShort : ""; }
+      if (e.current !== isCurrent) { e.current = isCurrent; e.g.classList.toggle("current", isCurrent); }
     });
-    edgeEls.forEach((e, i) => { e.classList.toggle("active", s.edges.includes(i)); e.classList.toggle("back", back.has(i)); });
-    edgeEls.forEach((e, i) => { if (s.edges.includes(i)) e.parentNode.appendChild(e); });
+    edgeEls.forEach((e, i) => {
+      const on = active.has(i), wasBack = back.has(i);
+      if (e.active !== on) { e.active = on; e.path.classList.toggle("active", on); if (on) e.path.parentNode.appendChild(e.path); }
+      if (e.back !== wasBack) { e.back = wasBack; e.path.classList.toggle("back", wasBack); }
+    });
 
     const phase = $("phase");
     phase.className = s.phase;

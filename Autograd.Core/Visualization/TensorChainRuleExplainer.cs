@@ -75,13 +75,16 @@ public static class TensorChainRuleExplainer
         foreach (var node in names.Order.Cast<Tensor<double>>())
         {
             if (!totals.TryGetValue(node, out Tensor<double>? total)) continue;
-            string sum = uses.GetValueOrDefault(node) > 1 ? $" (the sum over its {uses[node]} uses)" : "";
-            text.Append($"  ∂{f}/∂{names[node]}   {Shape(total)}{Values(total)}{sum}\n");
+            text.Append("  ").Append(GradientLine(f, names[node], total, uses.GetValueOrDefault(node))).Append('\n');
         }
 
         if (VectorNote(output, names) is { } note) text.Append("\nWhy one backward pass\n  ").Append(note).Append('\n');
         return text.ToString();
     }
+
+    /// <summary>An input's gradient as the Gradients section shows it, with the number of uses it was summed over.</summary>
+    internal static string GradientLine(string f, string name, Tensor<double> total, int uses) =>
+        $"∂{f}/∂{name}   {Shape(total)}{Values(total)}{(uses > 1 ? $" (the sum over its {uses} uses)" : "")}";
 
     /// <summary>A forward-pass line: the definition, the shape and, for a small tensor, the values.</summary>
     internal static string ForwardLine(Tensor<double> node, NodeNames names) => $"{Definition(node, names)}   {Shape(node)}{Values(node)}";
