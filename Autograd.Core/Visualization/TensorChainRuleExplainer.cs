@@ -97,10 +97,9 @@ public static class TensorChainRuleExplainer
     {
         if (names.Order.All(node => ((Tensor<double>)node).Size == 1)) return null;
         string f = names[output];
-        return $"{f} is one number, so this one backward pass, seeded with ∂{f}/∂{f} = 1, gives its gradient with respect to "
-            + "every input at once: a vector-Jacobian product. For a vector output y of m numbers, a backward pass seeded with "
-            + "the i-th unit vector gives row i of y's Jacobian, so the whole Jacobian takes m passes however many inputs there "
-            + "are: reverse mode suits many inputs and one output (autograd jacobian computes every row).";
+        return $"{f} is one number: one backward pass from ∂{f}/∂{f} = 1 gives its gradient with respect to every input, a "
+            + "vector-Jacobian product. A vector output y of m numbers needs one pass per row of its Jacobian, row i seeded "
+            + "with the i-th unit vector (autograd jacobian): reverse mode suits many inputs and one output.";
     }
 
     /// <summary>

@@ -128,7 +128,7 @@ public sealed partial class ChainRulePageTests : FileTests
         using JsonDocument page = Page("D = W @ X; f = sum(D * G)", "W=[[1,2],[3,4],[5,6]]", "X=[[1,0,2],[0,1,1]]", "G=[[1,1,1],[0,1,0],[2,0,1]]");
         JsonElement seed = page.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("title").GetString()!.StartsWith("Seed", StringComparison.Ordinal));
         string note = seed.GetProperty("lines").EnumerateArray().Single(l => l[0].GetString() == "note")[1].GetString()!;
-        Assert.That(note, Does.Contain("row i of y's Jacobian").And.Contain("reverse mode suits many inputs and one output"));
+        Assert.That(note, Does.Contain("one pass per row of its Jacobian").And.Contain("reverse mode suits many inputs and one output"));
     }
 
     [Test]
