@@ -128,6 +128,16 @@ internal static class DerivativeCommands
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{f} = {Format(output.Item())}\n");
+        if (inputs.All(p => p.Value.Rank == 0))
+        {
+            // Numbers only: every block is one number, so the Hessian is one symmetric table.
+            string[] names = [.. inputs.Select(p => p.Key)];
+            Tensor<double> matrix = Tensor.FromArray([.. blocks.Select(b => b.Block.Item())], names.Length, names.Length);
+            text.Append(CultureInfo.InvariantCulture, $"\n∂²{f}/∂row∂column\n").Append(Table(matrix, names, names));
+            terminal.Out.Write(text.ToString());
+            return 0;
+        }
+
         foreach (var (row, column, block) in blocks)
         {
             Tensor<double> a = inputs.First(p => p.Key == row).Value, b = inputs.First(p => p.Key == column).Value;
