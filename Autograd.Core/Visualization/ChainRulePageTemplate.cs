@@ -28,7 +28,8 @@ button:hover { background: #eef2f7; }
 button:focus-visible { outline: 2px solid var(--fwd); outline-offset: 1px; }
 #counter { min-width: 8.5em; text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) 440px; min-height: 0; }
-#graph-pane { position: relative; min-height: 0; overflow: hidden; background: #fff; border-right: 1px solid #e3e7ee; }
+/* Containment keeps a step's text changes from laying out the graph again, which matters with thousands of nodes. */
+#graph-pane { contain: strict; position: relative; min-height: 0; overflow: hidden; background: #fff; border-right: 1px solid #e3e7ee; }
 #graph { width: 100%; height: 100%; display: block; cursor: grab; user-select: none; }
 #graph.dragging { cursor: grabbing; }
 .zoom { position: absolute; right: 10px; bottom: 10px; display: flex; gap: 4px; }
@@ -46,7 +47,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 440px; min-height: 0
 .edge { fill: none; stroke: var(--line); stroke-width: 1.4; marker-end: url(#arrow); }
 .edge.back { stroke: #f1a7bf; }
 .edge.active { stroke: var(--hot); stroke-width: 3.4; marker-end: url(#arrow-hot); }
-aside { display: flex; flex-direction: column; min-height: 0; overflow: auto; padding: 14px 18px; background: #fafbfc; }
+aside { contain: strict; display: flex; flex-direction: column; min-height: 0; overflow: auto; padding: 14px 18px; background: #fafbfc; }
 #phase { text-transform: uppercase; letter-spacing: .06em; font-size: 12px; font-weight: 700; color: var(--fwd); }
 #phase.backward { color: var(--grad); }
 #phase.done { color: #2b8a3e; }
@@ -63,6 +64,7 @@ details { margin-top: 16px; }
 summary { cursor: pointer; color: var(--muted); font-size: 13px; }
 #step-list { position: relative; max-height: 38vh; overflow: auto; margin: 6px 0 0; padding-left: 4.2em; font-size: 13px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 #step-list a { color: inherit; text-decoration: none; }
+#step-list li { height: 20px; line-height: 20px; white-space: nowrap; }
 #step-list li.current { background: #fff4e6; font-weight: 700; }
 #step-list li.forward::marker { color: var(--fwd); }
 #step-list li.backward::marker { color: var(--grad); }
@@ -145,7 +147,10 @@ kbd { font: 12px ui-monospace, monospace; border: 1px solid #c9d0da; border-radi
     return { g, value, grad, known: null, hasGrad: null, current: null };
   });
 
-  const list = $("step-list");
+  const list = $("step-list"), ITEM = 20;
+  let listHeight = null, listTop = 0;
+  list.addEventListener("scroll", () => { listTop = list.scrollTop; });
+  window.addEventListener("resize", () => { listHeight = null; });
   const items = steps.map((s, i) => {
     const li = document.createElement("li");
     li.className = s.phase;
@@ -161,7 +166,13 @@ kbd { font: 12px ui-monospace, monospace; border: 1px solid #c9d0da; border-radi
   const svg = $("graph");
   let view = { x: 0, y: 0, w: data.width, h: data.height };
   function applyView() { svg.setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`); }
-  function paneSize() { const r = svg.getBoundingClientRect(); return { w: Math.max(r.width, 1), h: Math.max(r.height, 1) }; }
+  // The pane's size is read on load and on resize only: reading it on every step would force a layout of the whole graph.
+  let pane = null;
+  function paneSize() {
+    if (pane === null) { const r = svg.getBoundingClientRect(); pane = { w: Math.max(r.width, 1), h: Math.max(r.height, 1) }; }
+    return pane;
+  }
+  window.addEventListener("resize", () => { pane = null; });
   // The whole graph, but never magnified past 1.3×, where a small graph's boxes would look bloated.
   function fit() {
     const p = paneSize(), scale = Math.min(p.w / data.width, p.h / data.height, 1.3);
@@ -249,9 +260,10 @@ kbd { font: 12px ui-monospace, monospace; border: 1px solid #c9d0da; border-radi
     if (current >= 0) items[current].classList.remove("current");
     items[k].classList.add("current");
     // Scroll the list alone, so the step's text stays in view.
-    const item = items[k];
-    if (item.offsetTop < list.scrollTop || item.offsetTop + item.offsetHeight > list.scrollTop + list.clientHeight)
-      list.scrollTop = item.offsetTop - list.clientHeight / 2;
+    // Every item has the same height, so its place is known without measuring the list.
+    if (listHeight === null) listHeight = list.clientHeight;
+    const top = k * ITEM;
+    if (top < listTop || top + ITEM > listTop + listHeight) list.scrollTop = listTop = Math.max(0, top - listHeight / 2);
     current = k;
     document.body.dataset.step = String(k + 1);
     if (location.hash !== "#step-" + (k + 1)) {
