@@ -49,9 +49,13 @@ internal static class ModelCommands
             if (saved.Standardizer is not null) data = saved.Standardizer.Transform(data);
             Tensor<float> probabilities;
             using (Autodiff.NoGrad()) probabilities = saved.Probabilities(saved.Model.Forward(data.FeatureTensor()));
-            int[] predicted = Metrics.PredictedClasses(probabilities);
             int classes = probabilities.Shape[1];
             float[] p = probabilities.ToArray();
+            // A NaN printed as a probability would look like an answer: the weights or the inputs overflowed float32.
+            int bad = Array.FindIndex(p, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new CliException($"sample {bad / classes}: the model's output is {p[bad].ToString(CultureInfo.InvariantCulture)}: its weights or the (standardized) inputs overflow float32, so there is no prediction");
+            int[] predicted = Metrics.PredictedClasses(probabilities);
             var results = predicted.Select((c, i) => new
             {
                 @class = c < saved.Classes.Length ? saved.Classes[c] : c.ToString(CultureInfo.InvariantCulture),
@@ -96,11 +100,13 @@ internal static class ModelCommands
             if (test.Classes > saved.ClassCount) throw new CliException($"{dataName} has {test.Classes} classes, but the model tells {saved.ClassCount} apart");
             var trainer = new Trainer<float>(saved.Model).Compile(new Sgd<float>(saved.Model.Parameters(), 0), saved.Loss, MetricKind.Accuracy);
             EvaluationResult result = trainer.Evaluate(test);
+            if (!double.IsFinite(result.Loss))
+                throw new CliException($"{path} on {dataName}: the loss is {result.Loss.ToString(CultureInfo.InvariantCulture)}: the model's outputs overflow float32 on this data, so there is no score");
             if (parsed.GetValue(json))
             {
-                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
                 {
-                    ["test_accuracy"] = result.Metric ?? double.NaN,
+                    ["test_accuracy"] = result.Metric,
                     ["test_loss"] = result.Loss,
                     ["samples"] = test.Count,
                     ["evaluated"] = evaluated.Kind,
@@ -189,8 +195,6 @@ internal static class ModelCommands
             throw new CliException($"{path}: {ModelMetadata.DataSha256} is '{hash}', not 64 lowercase hex digits");
         if (metadata.TryGetValue(ModelMetadata.Target, out string? column) && column.Length == 0)
             throw new CliException($"{path}: {ModelMetadata.Target} is empty; it names the class column");
-        if (model.Parameters().Any(p => p.ToArray().Any(v => !float.IsFinite(v))))
-            throw new CliException($"{path}: some weights are not finite numbers (NaN or ±∞), so every prediction would be NaN");
 
         // A layer that cannot run on this input (a softmax over an axis the output lacks) is found now, naming the file.
         try

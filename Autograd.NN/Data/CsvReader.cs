@@ -23,7 +23,7 @@ public static class CsvReader
     public static Dataset<float> Load(string path, string? targetColumn = null, CsvTarget target = CsvTarget.Classes)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(DataFile.OpenRead(path));
         return Load(reader, path, targetColumn, target, out _);
     }
 
@@ -134,13 +134,14 @@ public sealed class Standardizer
     public IReadOnlyList<float> StandardDeviation { get; }
 
     /// <summary>A standardizer with known statistics (for example, read back from a saved model).</summary>
-    /// <exception cref="ArgumentException">The lists differ in length or a deviation is not positive.</exception>
+    /// <exception cref="ArgumentException">The lists differ in length, a mean is not finite or a deviation is not a positive finite number.</exception>
     public static Standardizer FromStatistics(IReadOnlyList<float> mean, IReadOnlyList<float> standardDeviation)
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(standardDeviation);
         if (mean.Count != standardDeviation.Count) throw new ArgumentException($"standardize: {mean.Count} means but {standardDeviation.Count} deviations");
         if (standardDeviation.Any(s => !(s > 0) || !float.IsFinite(s))) throw new ArgumentException("standardize: every deviation must be a positive finite number");
+        if (mean.Any(m => !float.IsFinite(m))) throw new ArgumentException("standardize: every mean must be a finite number");
         return new Standardizer([.. mean], [.. standardDeviation]);
     }
 
@@ -163,7 +164,8 @@ public sealed class Standardizer
         for (int j = 0; j < d; j++)
         {
             double s = Math.Sqrt(square[j] / Math.Max(n, 1));
-            std[j] = s > 1e-12 ? (float)s : 1f;
+            // A deviation is at most half the range (Popoviciu), so only rounding can take it past float's largest.
+            std[j] = s > 1e-12 ? (float)Math.Min(s, float.MaxValue) : 1f;
         }
 
         return new Standardizer([.. mean.Select(m => (float)m)], std);
@@ -178,7 +180,8 @@ public sealed class Standardizer
         for (int i = 0; i < features.Length; i++)
         {
             int j = i % Mean.Count;
-            features[i] = (features[i] - Mean[j]) / StandardDeviation[j];
+            // In double: x − mean overflows float when both are near ±3.4e38 with opposite signs.
+            features[i] = (float)((features[i] - (double)Mean[j]) / StandardDeviation[j]);
         }
 
         return data.Labels is not null
