@@ -88,6 +88,8 @@ public sealed class BadInputTests
     [
         ["train", "--data", "moons", "--optimizer", "sgd", "--lr", "1e10", "--epochs", "1", "--curve", "{out}/c.svg"],
         ["train", "--data", "xor", "--optimizer", "sgd", "--lr", "1e38", "--epochs", "3", "--json", "--curve", "{out}/c.svg"],
+        // 2.5 TB of parameters, gradients and optimizer state, in layers that each fit an array.
+        ["train", "--data", "xor", "--layers", "2," + string.Concat(Enumerable.Repeat("40000,", 100)) + "2", "--curve", "{out}/c.svg"],
         ["train", "--data", "{huge}", "--epochs", "2", "--json", "--curve", "{out}/c.svg"],
         ["predict", "{model}", "[3e38, -3e38]"],
         ["predict", "{model}", "[3e38, -3e38]", "--json"],
