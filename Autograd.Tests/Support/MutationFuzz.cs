@@ -124,7 +124,8 @@ internal static class MutationFuzz
 
     /// <summary>
     /// Runs the command line on some of the mutations (every <paramref name="every"/>th): it must exit with 0 or 2 and,
-    /// on an error, print one line, never an internal error or a stack trace.
+    /// on an error, print one line, never an internal error or a stack trace, within five seconds and allocating no
+    /// more than 64 bytes per byte of the file plus 32 MB.
     /// </summary>
     public static List<string> RunCommand(IReadOnlyList<Mutation> mutations, string path, int every, params string[] args)
     {
@@ -132,7 +133,12 @@ internal static class MutationFuzz
         for (int i = 0; i < mutations.Count; i += every)
         {
             File.WriteAllBytes(path, mutations[i].Bytes);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var clock = Stopwatch.StartNew();
             CliResult result = CliRunner.Run(args);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated > 64L * mutations[i].Bytes.Length + (32 << 20) || clock.Elapsed > TimeSpan.FromSeconds(5))
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{string.Join(' ', args)} on {mutations[i].Description}: {allocated:N0} bytes allocated, {clock.Elapsed.TotalSeconds:0.0} s"));
             string[] errorLines = result.Error.TrimEnd('\n').Split('\n');
             if (result.ExitCode is not (0 or 2) || result.Error.Contains("   at ", StringComparison.Ordinal) || result.Error.Contains("internal error", StringComparison.Ordinal)
                 || (result.ExitCode == 2 && errorLines.Length != 1))
