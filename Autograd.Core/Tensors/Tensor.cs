@@ -27,6 +27,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     private string _operation = "";
     private Op? _op;
     private BackwardRule<T>? _backward;
+    private CustomOpContext<T>? _custom;
     private bool _released;
     private int _writes;
     private Tensor<T>? _writesCountedBy;
@@ -198,7 +199,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
 
     /// <summary>
     /// Makes this 2-D leaf (an embedding table) receive its gradient from row lookups
-    /// (<see cref="IndexSelect"/> along axis 0) in row-sparse form, in <see cref="SparseGradient"/>, instead of
+    /// (<see cref="IndexSelect"/> along axis 0, and any op whose rule gives a row-sparse <see cref="Gradient{T}"/>) in row-sparse form, in <see cref="SparseGradient"/>, instead of
     /// as a dense <see cref="Grad"/>. Also sets <see cref="RequiresGrad"/>. Returns this tensor.
     /// </summary>
     /// <remarks>
@@ -218,34 +219,14 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <summary>The row-sparse gradient of a table made with <see cref="RequireSparseGrad"/>; null otherwise.</summary>
     public RowSparseGradient<T>? SparseGradient => _sparseGradient;
 
-    /// <summary>
-    /// Adds the gradient of a row lookup to <see cref="SparseGradient"/> when this table takes sparse gradients and
-    /// the pass accumulates into leaves; false when the dense rule must run instead.
-    /// </summary>
-    internal bool TryAddSparseGradient(int[] rows, Tensor<T> gradient)
-    {
-        if (!TakesSparseGradient) return false;
-        lock (GradientLock) _sparseGradient!.Add(rows, gradient);
-        return true;
-    }
+    /// <summary>True when a row-sparse gradient may go into <see cref="SparseGradient"/> as it is: a hook needs the dense gradient.</summary>
+    internal bool TakesSparseGradient => _sparseGradient is not null && _hooks is null;
 
-    /// <summary>Like <see cref="TryAddSparseGradient"/> for fused ops: use u of row rows[u] receives scales[u]·vectors[vectorOfUse[u]].</summary>
-    internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse)
+    /// <summary>Adds the entries of a row-sparse gradient to <see cref="SparseGradient"/>.</summary>
+    internal void AddSparseGradient(in Gradient<T> gradient)
     {
-        if (!TakesSparseGradient) return false;
-        lock (GradientLock) _sparseGradient!.AddScaled(rows, vectors, scales, vectorOfUse, 0);
-        return true;
+        lock (GradientLock) _sparseGradient!.Append(gradient);
     }
-
-    /// <summary>Like <see cref="TryAddSparseGradient"/> for fused ops with a fixed number of uses per vector: use u receives scales[u]·vectors[u / usesPerVector].</summary>
-    internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, int usesPerVector)
-    {
-        if (!TakesSparseGradient) return false;
-        lock (GradientLock) _sparseGradient!.AddScaled(rows, vectors, scales, [], usesPerVector);
-        return true;
-    }
-
-    internal bool TakesSparseGradient => _sparseGradient is not null && _hooks is null && BackwardEngine.AccumulatesIntoLeaves && !GradMode.IsEnabled;
 
     /// <summary>
     /// Registers a hook called with this tensor's gradient each time it is computed; a non-null return replaces the
@@ -278,6 +259,9 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <summary>The elementwise function that recorded this tensor, or null for a leaf or another kind of op.</summary>
     internal Op? Op => _op;
 
+    /// <summary>The custom op that recorded this tensor, or null.</summary>
+    internal CustomOp<T>? CustomOp => _custom?.Op;
+
     /// <inheritdoc/>
     public override int InputCount => _inputs.Length;
 
@@ -294,13 +278,29 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// gradient rule, unless recording is off or no input requires gradients.
     /// </summary>
     internal static Tensor<T> Record(Tensor<T> result, string op, Tensor<T>[] inputs, BackwardRule<T> backward) =>
-        Record(result, op, null, inputs, backward);
+        Record(result, op, null, inputs, backward, null);
 
     /// <summary>Records <paramref name="result"/> as the output of the elementwise function <paramref name="op"/>.</summary>
     internal static Tensor<T> Record(Tensor<T> result, Op op, Tensor<T>[] inputs, BackwardRule<T> backward) =>
-        Record(result, op.Name, op, inputs, backward);
+        Record(result, op.Name, op, inputs, backward, null);
 
-    private static Tensor<T> Record(Tensor<T> result, string op, Op? definition, Tensor<T>[] inputs, BackwardRule<T> backward)
+    /// <summary>Records <paramref name="result"/> as the output of a <see cref="CustomOp{T}"/> application.</summary>
+    internal static Tensor<T> RecordCustom(Tensor<T> result, CustomOpContext<T> context) =>
+        Record(result, context.Op.Name, null, (Tensor<T>[])context.Inputs, null, context);
+
+    /// <summary>
+    /// Records a gradient that a once-differentiable rule computed over raw elements, in a pass that records itself:
+    /// it stands in the graph as a node whose own derivative is an error naming <paramref name="op"/>.
+    /// </summary>
+    internal static Tensor<T> RecordOnceDifferentiable(Tensor<T> gradient, string op, Tensor<T> gradOutput, IReadOnlyList<Tensor<T>> inputs) =>
+        Record(gradient.Alias(), $"{op}_backward", null, [gradOutput, .. inputs], _ => throw new InvalidOperationException(
+            $"'{op}' is once differentiable: its backward rule works on raw elements, so its gradient has no derivative of its own. " +
+            "Write the rule with tensor ops (and leave IsOnceDifferentiable false) to differentiate through it again."), null);
+
+    /// <summary>A new tensor over the same elements, not yet in the graph.</summary>
+    internal Tensor<T> Alias() => new(Buffer, Offset, _shape, Strides) { _writesCountedBy = WriteCounter, Label = Label };
+
+    private static Tensor<T> Record(Tensor<T> result, string op, Op? definition, Tensor<T>[] inputs, BackwardRule<T>? backward, CustomOpContext<T>? custom)
     {
         if (GradMode.DetectAnomaly) Anomaly.CheckForward(result, op);
         if (!GradMode.IsEnabled) return result;
@@ -313,6 +313,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         result._operation = op;
         result._op = definition;
         result._backward = backward;
+        result._custom = custom;
         result._requiresGrad = true;
         if (GradMode.DetectAnomaly) result.CreationStack = Environment.StackTrace;
         return result;
@@ -321,8 +322,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <summary>
     /// Records an op whose gradient is one rule per input (∂L/∂inputᵢ from ∂L/∂output), as derivatives tables list
     /// them. A rule runs only when its input requires gradients: the weight gradient of a first layer never computes
-    /// the gradient of the data it was fed. A rule returns null when it has delivered its gradient itself (into a
-    /// row-sparse gradient).
+    /// the gradient of the data it was fed.
     /// </summary>
     internal static Tensor<T> RecordEach(Tensor<T> result, string op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>?>[] rules) =>
         RecordEach(result, op, null, inputs, rules);
@@ -341,16 +341,23 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
             for (int i = 0; i < rules.Length; i++)
                 if (needed[i]) grads[i] = rules[i](g);
             return grads;
-        });
+        }, null);
     }
 
-    /// <summary>Runs this node's gradient rule, releasing what it saved unless the graph is retained.</summary>
+    /// <summary>Runs this node's gradient rule, releasing what it saved unless the graph is retained; every gradient
+    /// dense (a custom op's row-sparse ones added up).</summary>
     internal Tensor<T>?[] RunBackward(Tensor<T> gradOutput, bool retainGraph)
     {
-        if (_released)
-            throw new InvalidOperationException(
-                $"Trying to backpropagate through the graph a second time: the tensors saved by '{_operation}' were released after the first backward pass. Pass retainGraph: true to the first Backward or Grad call to backpropagate through it again.");
-        if (LeafWrites(_inputs) != _leafInputWrites) throw WrittenInPlace();
+        if (_custom is not null)
+        {
+            Gradient<T>[] gradients = RunCustomBackward(gradOutput, retainGraph);
+            var dense = new Tensor<T>?[gradients.Length];
+            for (int i = 0; i < gradients.Length; i++)
+                dense[i] = gradients[i].IsRowSparse ? gradients[i].ToDense(_inputs[i]._shape[0]) : gradients[i].Dense;
+            return dense;
+        }
+
+        CheckBackwardAllowed();
         BackwardRule<T> rule = _backward!;
         if (!retainGraph)
         {
@@ -359,6 +366,30 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         }
 
         return rule(gradOutput);
+    }
+
+    /// <summary>Runs the rule of the <see cref="CustomOp{T}"/> that recorded this node, releasing what it saved unless the graph is retained.</summary>
+    internal Gradient<T>[] RunCustomBackward(Tensor<T> gradOutput, bool retainGraph)
+    {
+        CheckBackwardAllowed();
+        CustomOpContext<T> context = _custom!;
+        if (!retainGraph) _released = true;
+        try
+        {
+            return context.Op.RunBackward(context, gradOutput);
+        }
+        finally
+        {
+            if (!retainGraph) context.Release();
+        }
+    }
+
+    private void CheckBackwardAllowed()
+    {
+        if (_released)
+            throw new InvalidOperationException(
+                $"Trying to backpropagate through the graph a second time: the tensors saved by '{Operation}' were released after the first backward pass. Pass retainGraph: true to the first Backward or Grad call to backpropagate through it again.");
+        if (LeafWrites(_inputs) != _leafInputWrites) throw WrittenInPlace();
     }
 
     /// <summary>
