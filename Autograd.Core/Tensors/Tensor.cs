@@ -139,10 +139,10 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
 
     internal bool RetainsGrad => _retainsGrad || (IsLeaf && _requiresGrad);
 
-    /// <summary>Clears <see cref="Grad"/> and empties <see cref="SparseGradient"/> (keeping its buffers).</summary>
+    /// <summary>Clears this tensor's own <see cref="Grad"/> and empties its <see cref="SparseGradient"/> (keeping its buffers).</summary>
     /// <remarks>A gradient that backward made inside a <see cref="TensorScope"/> goes back to the pool for the next
     /// step: the cleared <see cref="Grad"/> tensor may no longer be read.</remarks>
-    public void ZeroGrad()
+    public override void ZeroGrad()
     {
         lock (GradientLock)
         {
