@@ -19,23 +19,24 @@ internal delegate Tensor<T>?[] BackwardRule<T>(Tensor<T> gradOutput) where T : u
 /// Operations on tensors that require gradients record themselves; <see cref="Backward"/> computes the gradients.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-/// <remarks>A recorded tensor is immutable; only a leaf's elements may be updated in place (as optimizers do).</remarks>
+/// <remarks>
+/// A recorded tensor is immutable; only a leaf's elements may be updated in place (as optimizers do). A tensor is a
+/// view (shape, strides and offset) over a <see cref="Memory.TensorStorage{T}"/>; what the graph knows about it (op,
+/// inputs, gradient rule) is a <see cref="Recording{T}"/>, made only when an op is recorded; its gradient, hooks and
+/// sparse gradient are a <see cref="GradientSlot{T}"/>, made only when one is needed. The name is
+/// <c>Autograd.Tensor&lt;T&gt;</c>, as users of the library write it, although the System.Numerics.Tensors package
+/// that the kernels use has a <c>Tensor&lt;T&gt;</c> too: the library imports only that package's
+/// <c>TensorPrimitives</c>, and code that imports both namespaces picks one with an alias
+/// (<c>using FloatTensor = Autograd.Tensor&lt;float&gt;;</c>).
+/// </remarks>
 public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _shape;
-    private Tensor<T>[] _inputs = [];
-    private string _operation = "";
-    private Op? _op;
-    private BackwardRule<T>? _backward;
-    private CustomOpContext<T>? _custom;
-    private bool _released;
     private int _writes;
     private Tensor<T>? _writesCountedBy;
-    private long _leafInputWrites;
     private bool _requiresGrad;
-    private bool _retainsGrad;
-    private RowSparseGradient<T>? _sparseGradient;
-    private List<Func<Tensor<T>, Tensor<T>?>>? _hooks;
+    private Recording<T>? _recording;
+    private GradientSlot<T>? _gradient;
 
     /// <summary>Views <paramref name="buffer"/> through <paramref name="shape"/> and <paramref name="strides"/>.</summary>
     internal Tensor(TensorStorage<T> buffer, int offset, int[] shape, int[] strides) : base(null)
@@ -118,14 +119,21 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         get => _requiresGrad;
         set
         {
-            if (!IsLeaf) throw new InvalidOperationException($"RequiresGrad can only be changed on a leaf; this tensor was recorded by '{_operation}' (use Detach() for a leaf copy)");
+            if (!IsLeaf) throw new InvalidOperationException($"RequiresGrad can only be changed on a leaf; this tensor was recorded by '{_recording!.Operation}' (use Detach() for a leaf copy)");
             _requiresGrad = value;
         }
     }
 
     /// <summary>∂output/∂this after <see cref="Backward"/>: kept for leaves that require gradients, accumulating across
     /// calls until <see cref="ZeroGrad"/>, and for results on which <see cref="RetainGrad"/> was called.</summary>
-    public Tensor<T>? Grad { get; set; }
+    public Tensor<T>? Grad
+    {
+        get => _gradient?.Grad;
+        set => Slot.Grad = value;
+    }
+
+    /// <summary>This tensor's gradient slot, made on first use (atomically: passes on several threads may reach it at once).</summary>
+    private GradientSlot<T> Slot => _gradient ?? Interlocked.CompareExchange(ref _gradient, new GradientSlot<T>(this), null) ?? _gradient;
 
     /// <summary>Marks this tensor's gradients as requested and returns it, for fluent use: <c>Tensor.Randn(...).RequireGrad()</c>.</summary>
     public Tensor<T> RequireGrad()
@@ -135,64 +143,20 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>Keeps this result's gradient in <see cref="Grad"/> during backward (leaves keep theirs anyway).</summary>
-    public void RetainGrad() => _retainsGrad = true;
+    public void RetainGrad() => Slot.Retains = true;
 
-    internal bool RetainsGrad => _retainsGrad || (IsLeaf && _requiresGrad);
+    internal bool RetainsGrad => (IsLeaf && _requiresGrad) || _gradient is { Retains: true };
 
     /// <summary>Clears this tensor's own <see cref="Grad"/> and empties its <see cref="SparseGradient"/> (keeping its buffers).</summary>
     /// <remarks>A gradient that backward made inside a <see cref="TensorScope"/> goes back to the pool for the next
     /// step: the cleared <see cref="Grad"/> tensor may no longer be read.</remarks>
-    public override void ZeroGrad()
-    {
-        lock (GradientLock)
-        {
-            if (Grad is { } grad && ReferenceEquals(grad.Buffer.Owner, this)) grad.Buffer.Release(ReleaseReason.GradientCleared);
-            Grad = null;
-            _sparseGradient?.Clear();
-        }
-    }
+    public override void ZeroGrad() => _gradient?.Clear();
 
-    /// <summary>
-    /// Guards this tensor's gradients: backward passes on several threads may reach one shared parameter at once, and
-    /// each must add its part (as PyTorch accumulates under a lock). A few shared locks, picked by identity, instead of
-    /// one object per tensor.
-    /// </summary>
-    private object GradientLock => GradientLocks[(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this) & int.MaxValue) % GradientLocks.Length];
-
-    private static readonly object[] GradientLocks = [.. Enumerable.Range(0, 64).Select(_ => new object())];
-
-    /// <summary>
-    /// Adds a gradient that backward computed to <see cref="Grad"/>. The first one is stored as it is and, when it was
-    /// made in a scope, handed to this tensor; later ones are added in place into a gradient this tensor owns alone
-    /// (as PyTorch accumulates), or into a new tensor when the pass records itself or the gradient is shared.
-    /// </summary>
-    internal void AccumulateGrad(Tensor<T> grad, bool createGraph)
-    {
-        lock (GradientLock) AccumulateGradLocked(grad, createGraph);
-    }
-
-    private void AccumulateGradLocked(Tensor<T> grad, bool createGraph)
-    {
-        if (Grad is null)
-        {
-            Grad = grad;
-            grad.Buffer.TransferTo(this);
-            return;
-        }
-
-        if (!createGraph && ReferenceEquals(Grad.Buffer.Owner, this) && !Grad._requiresGrad && Grad.IsContiguous
-            && Tensors.ShapeMath.SameShape(Grad._shape, grad._shape))
-        {
-            Kernels.Elementwise.AddInto(Grad, grad);
-            return;
-        }
-
-        Grad += grad;
-        Grad.Buffer.TransferTo(this);
-    }
+    /// <summary>Adds a gradient that backward computed to <see cref="Grad"/> (see <see cref="GradientSlot{T}.Accumulate"/>).</summary>
+    internal void AccumulateGrad(Tensor<T> grad, bool createGraph) => Slot.Accumulate(grad, createGraph);
 
     private InvalidOperationException Released() => new(
-        $"this {DType} tensor of shape {Tensors.ShapeMath.Format(_shape)}{(_operation.Length > 0 ? $" (made by '{_operation}')" : "")} can no longer be read: " +
+        $"this {DType} tensor of shape {Tensors.ShapeMath.Format(_shape)}{(_recording is { } recording ? $" (made by '{recording.Operation}')" : "")} can no longer be read: " +
         (Buffer.Reason == ReleaseReason.GradientCleared
             ? "it was a gradient that ZeroGrad() cleared, and its elements went back to the pool. Copy a gradient (ToArray()) before clearing it to keep its values."
             : "it was made inside a TensorScope that has ended, and its elements went back to the pool. Keep it with scope.Keep(tensor) before the scope ends, or copy it out (ToArray())."));
@@ -210,23 +174,20 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public Tensor<T> RequireSparseGrad()
     {
         if (!IsLeaf || Rank != 2)
-            throw new InvalidOperationException($"RequireSparseGrad needs a 2-D leaf (an embedding table), not a {(IsLeaf ? "leaf" : $"result of '{_operation}'")} of shape {Tensors.ShapeMath.Format(_shape)}");
+            throw new InvalidOperationException($"RequireSparseGrad needs a 2-D leaf (an embedding table), not a {(IsLeaf ? "leaf" : $"result of '{_recording!.Operation}'")} of shape {Tensors.ShapeMath.Format(_shape)}");
         RequiresGrad = true;
-        _sparseGradient ??= new RowSparseGradient<T>(_shape[0], _shape[1]);
+        Slot.KeepSparse(_shape[0], _shape[1]);
         return this;
     }
 
     /// <summary>The row-sparse gradient of a table made with <see cref="RequireSparseGrad"/>; null otherwise.</summary>
-    public RowSparseGradient<T>? SparseGradient => _sparseGradient;
+    public RowSparseGradient<T>? SparseGradient => _gradient?.Sparse;
 
     /// <summary>True when a row-sparse gradient may go into <see cref="SparseGradient"/> as it is: a hook needs the dense gradient.</summary>
-    internal bool TakesSparseGradient => _sparseGradient is not null && _hooks is null;
+    internal bool TakesSparseGradient => _gradient is { TakesSparse: true };
 
     /// <summary>Adds the entries of a row-sparse gradient to <see cref="SparseGradient"/>.</summary>
-    internal void AddSparseGradient(in Gradient<T> gradient)
-    {
-        lock (GradientLock) _sparseGradient!.Append(gradient);
-    }
+    internal void AddSparseGradient(in Gradient<T> gradient) => _gradient!.AddSparse(gradient);
 
     /// <summary>
     /// Registers a hook called with this tensor's gradient each time it is computed; a non-null return replaces the
@@ -236,39 +197,33 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public IDisposable RegisterHook(Func<Tensor<T>, Tensor<T>?> hook)
     {
         ArgumentNullException.ThrowIfNull(hook);
-        (_hooks ??= []).Add(hook);
-        return new HookHandle(() => _hooks.Remove(hook));
+        return Slot.AddHook(hook);
     }
 
-    internal Tensor<T> ApplyHooks(Tensor<T> grad)
-    {
-        if (_hooks is null) return grad;
-        foreach (var hook in _hooks.ToArray()) grad = hook(grad) ?? grad;
-        return grad;
-    }
+    internal Tensor<T> ApplyHooks(Tensor<T> grad) => _gradient is { } slot ? slot.ApplyHooks(grad) : grad;
 
     /// <summary>A tensor sharing this one's elements but cut from the graph: a leaf that does not require gradients.</summary>
     public Tensor<T> Detach() => new(Buffer, Offset, _shape, Strides) { Label = Label };
 
     /// <summary>The stack where this op was recorded, kept only under anomaly detection.</summary>
-    internal string? CreationStack { get; private set; }
+    internal string? CreationStack => _recording?.CreationStack;
 
     /// <inheritdoc/>
-    public override string Operation => _op?.Label ?? _operation;
+    public override string Operation => _recording is { } recording ? recording.Definition?.Label ?? recording.Operation : "";
 
     /// <summary>The elementwise function that recorded this tensor, or null for a leaf or another kind of op.</summary>
-    internal Op? Op => _op;
+    internal Op? Op => _recording?.Definition;
 
     /// <summary>The custom op that recorded this tensor, or null.</summary>
-    internal CustomOp<T>? CustomOp => _custom?.Op;
+    internal CustomOp<T>? CustomOp => _recording?.Custom?.Op;
 
     /// <inheritdoc/>
-    public override int InputCount => _inputs.Length;
+    public override int InputCount => _recording?.Inputs.Length ?? 0;
 
     /// <inheritdoc/>
-    public override Node GetInput(int index) => _inputs[index];
+    public override Node GetInput(int index) => Input(index);
 
-    internal Tensor<T> Input(int index) => _inputs[index];
+    internal Tensor<T> Input(int index) => _recording is { } recording ? recording.Inputs[index] : throw new ArgumentOutOfRangeException(nameof(index), index, "a leaf has no inputs");
 
     /// <inheritdoc/>
     public override bool IsConstant => IsLeaf && !_requiresGrad;
@@ -308,14 +263,8 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         foreach (Tensor<T> input in inputs) requires |= input._requiresGrad;
         if (!requires) return result;
 
-        result._inputs = inputs;
-        result._leafInputWrites = LeafWrites(inputs);
-        result._operation = op;
-        result._op = definition;
-        result._backward = backward;
-        result._custom = custom;
+        result._recording = new Recording<T>(inputs, op, definition, backward, custom);
         result._requiresGrad = true;
-        if (GradMode.DetectAnomaly) result.CreationStack = Environment.StackTrace;
         return result;
     }
 
@@ -348,61 +297,17 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// dense (a custom op's row-sparse ones added up).</summary>
     internal Tensor<T>?[] RunBackward(Tensor<T> gradOutput, bool retainGraph)
     {
-        if (_custom is not null)
-        {
-            Gradient<T>[] gradients = RunCustomBackward(gradOutput, retainGraph);
-            var dense = new Tensor<T>?[gradients.Length];
-            for (int i = 0; i < gradients.Length; i++)
-                dense[i] = gradients[i].IsRowSparse ? gradients[i].ToDense(_inputs[i]._shape[0]) : gradients[i].Dense;
-            return dense;
-        }
-
-        CheckBackwardAllowed();
-        BackwardRule<T> rule = _backward!;
-        if (!retainGraph)
-        {
-            _backward = null;
-            _released = true;
-        }
-
-        return rule(gradOutput);
+        Recording<T> recording = _recording!;
+        if (recording.Custom is null) return recording.RunRule(gradOutput, retainGraph);
+        Gradient<T>[] gradients = recording.RunCustomRule(gradOutput, retainGraph);
+        var dense = new Tensor<T>?[gradients.Length];
+        for (int i = 0; i < gradients.Length; i++)
+            dense[i] = gradients[i].IsRowSparse ? gradients[i].ToDense(recording.Inputs[i]._shape[0]) : gradients[i].Dense;
+        return dense;
     }
 
     /// <summary>Runs the rule of the <see cref="CustomOp{T}"/> that recorded this node, releasing what it saved unless the graph is retained.</summary>
-    internal Gradient<T>[] RunCustomBackward(Tensor<T> gradOutput, bool retainGraph)
-    {
-        CheckBackwardAllowed();
-        CustomOpContext<T> context = _custom!;
-        if (!retainGraph) _released = true;
-        try
-        {
-            return context.Op.RunBackward(context, gradOutput);
-        }
-        finally
-        {
-            if (!retainGraph) context.Release();
-        }
-    }
-
-    private void CheckBackwardAllowed()
-    {
-        if (_released)
-            throw new InvalidOperationException(
-                $"Trying to backpropagate through the graph a second time: the tensors saved by '{Operation}' were released after the first backward pass. Pass retainGraph: true to the first Backward or Grad call to backpropagate through it again.");
-        if (LeafWrites(_inputs) != _leafInputWrites) throw WrittenInPlace();
-    }
-
-    /// <summary>
-    /// The sum of the write counts of an op's leaf inputs. Counts only grow, so an unchanged sum means no leaf input
-    /// was written since the op was recorded. Results of ops are never written, so only leaves need watching.
-    /// </summary>
-    private static long LeafWrites(Tensor<T>[] inputs)
-    {
-        long writes = 0;
-        foreach (Tensor<T> input in inputs)
-            if (input.IsLeaf) writes += input.Writes;
-        return writes;
-    }
+    internal Gradient<T>[] RunCustomBackward(Tensor<T> gradOutput, bool retainGraph) => _recording!.RunCustomRule(gradOutput, retainGraph);
 
     /// <summary>Counts a write to this tensor's elements in place, for the check in <see cref="RunBackward"/>.</summary>
     internal void MarkWritten() => WriteCounter._writes++;
@@ -410,21 +315,12 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <summary>The tensor whose count of in-place writes this one shares: the tensor a view was made of, or itself.</summary>
     private Tensor<T> WriteCounter => _writesCountedBy ?? this;
 
-    private int Writes => WriteCounter._writes;
+    /// <summary>How many times these elements were written in place (see <see cref="AsSpan"/>).</summary>
+    internal int Writes => WriteCounter._writes;
 
     /// <summary>A view of these elements (a reshape, transpose, slice or broadcast) that shares this tensor's count of
     /// in-place writes, so that a write through either is seen by ops recorded on the other.</summary>
     internal Tensor<T> View(int offset, int[] shape, int[] strides) => new(Buffer, offset, shape, strides) { _writesCountedBy = WriteCounter };
-
-    private InvalidOperationException WrittenInPlace()
-    {
-        // Only a leaf written at least once can have changed; the sum does not say which one did.
-        var leaves = _inputs.Where(input => input.IsLeaf && input.Writes > 0).Distinct().Select(input =>
-            $"{(input.Label is { } label ? $"'{label}' " : "")}({DType} {Tensors.ShapeMath.Format(input._shape)})").ToList();
-        string which = leaves.Count == 1 ? $"its input {leaves[0]}" : $"one of its inputs {string.Join(", ", leaves)}";
-        return new InvalidOperationException(
-            $"'{_operation}' cannot compute its gradient: {which} was written in place (through AsSpan) after '{_operation}' used it, so backward would mix old and new values. Write a tensor only after the backward passes through the graphs that use it (as an optimizer step does), or run the forward pass again.");
-    }
 
     /// <summary>
     /// Backpropagation from this tensor: computes ∂this/∂leaf for every leaf that requires gradients and adds it to
@@ -494,7 +390,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <exception cref="InvalidOperationException">The tensor is a recorded result or not contiguous.</exception>
     public Span<T> AsSpan()
     {
-        if (!IsLeaf) throw new InvalidOperationException($"only a leaf's elements may be written; this tensor was recorded by '{_operation}'");
+        if (!IsLeaf) throw new InvalidOperationException($"only a leaf's elements may be written; this tensor was recorded by '{_recording!.Operation}'");
         if (!IsContiguous) throw new InvalidOperationException("AsSpan needs a contiguous tensor");
         Span<T> elements = Storage.AsSpan(Offset, Size);
         MarkWritten();
@@ -526,7 +422,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public override string FormatDefinition(IReadOnlyList<string> inputNames)
     {
         ArgumentNullException.ThrowIfNull(inputNames);
-        return _operation.Length == 0 ? Label ?? "tensor" : $"{_operation}({string.Join(", ", inputNames)})";
+        return _recording is { } recording ? $"{recording.Operation}({string.Join(", ", inputNames)})" : Label ?? "tensor";
     }
 
     private static string Describe(Tensor<T> tensor)
@@ -567,9 +463,4 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
 
     /// <inheritdoc/>
     public override string ToString() => $"tensor({ToText(6)}, {DType}{(RequiresGrad ? ", requires grad" : "")})";
-
-    private sealed class HookHandle(Action remove) : IDisposable
-    {
-        public void Dispose() => remove();
-    }
 }
