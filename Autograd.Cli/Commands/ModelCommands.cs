@@ -275,10 +275,14 @@ internal static class ModelCommands
         }
         else
         {
-            string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            rows = [.. lines.Skip(1).Select((line, i) => line.Split(',').Take(features).Select(f =>
-                float.TryParse(f.Trim('"', ' '), NumberStyles.Float, CultureInfo.InvariantCulture, out float v) ? v
-                    : throw new CliException($"{input}:{i + 2}: '{f}' is not a number")).ToArray())];
+            try
+            {
+                rows = CsvReader.LoadFeatures(new StringReader(text), input, features);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliException(e.Message);
+            }
         }
 
         for (int i = 0; i < rows.Length; i++)
