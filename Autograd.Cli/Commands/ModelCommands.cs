@@ -64,7 +64,7 @@ internal static class ModelCommands
             }
 
             foreach (var (result, i) in results.Select((r, i) => (r, i)))
-                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i}: {result.@class} ({result.probability:P1})"));
+                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i}: {Printable.Text(result.@class)} ({result.probability:P1})"));
             return 0;
         });
         return command;
@@ -281,7 +281,7 @@ internal static class ModelCommands
             }
             catch (InvalidDataException e)
             {
-                throw new CliException(e.Message);
+                throw new CliException(Printable.Text(e.Message, keepLineBreaks: true));
             }
         }
 
