@@ -161,9 +161,9 @@ internal static unsafe class GemmDriver
         for (int jr = 0; jr < nc; jr += nr, destination += nr * kc)
         {
             int columns = Math.Min(nr, nc - jr);
-            if (transposed && typeof(T) == typeof(float) && nr == 16 && columns == 16 && Avx.IsSupported)
+            if (transposed && typeof(T) == typeof(float) && nr % 8 == 0 && columns == nr && Avx.IsSupported)
             {
-                PackTransposedSliver((float*)(b + jr * ldb), ldb, kc, (float*)destination);
+                PackTransposedSliver((float*)(b + jr * ldb), ldb, kc, nr, (float*)destination);
             }
             else if (transposed)
             {
@@ -198,26 +198,27 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// Packs a full 16-column sliver of a transposed float32 B: destination[p·16 + j] = b[j·ldb + p]. Eight steps of p
-    /// at a time, each 8×8 block is transposed in registers, so both reads and writes are whole vectors.
+    /// Packs a full <paramref name="nr"/>-column sliver (a multiple of 8) of a transposed float32 B:
+    /// destination[p·nr + j] = b[j·ldb + p]. Eight steps of p at a time, each 8×8 block is transposed in registers, so
+    /// both reads and writes are whole vectors.
     /// </summary>
-    private static void PackTransposedSliver(float* b, nint ldb, int kc, float* destination)
+    private static void PackTransposedSliver(float* b, nint ldb, int kc, int nr, float* destination)
     {
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
-            for (int half = 0; half < 2; half++)
+            for (int block = 0; block < nr / 8; block++)
             {
-                float* rows = b + half * 8 * ldb + p;
+                float* rows = b + block * 8 * ldb + p;
                 Transpose8(
                     Avx.LoadVector256(rows), Avx.LoadVector256(rows + ldb), Avx.LoadVector256(rows + 2 * ldb), Avx.LoadVector256(rows + 3 * ldb),
                     Avx.LoadVector256(rows + 4 * ldb), Avx.LoadVector256(rows + 5 * ldb), Avx.LoadVector256(rows + 6 * ldb), Avx.LoadVector256(rows + 7 * ldb),
-                    destination + p * 16 + half * 8, 16);
+                    destination + p * nr + block * 8, nr);
             }
         }
 
         for (; p < kc; p++)
-            for (int j = 0; j < 16; j++) destination[p * 16 + j] = b[j * ldb + p];
+            for (int j = 0; j < nr; j++) destination[p * nr + j] = b[j * ldb + p];
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Autograd.Kernels;
@@ -56,6 +57,23 @@ internal static unsafe class MatrixProduct
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc);
+            // 512-bit kernels where the runtime accelerates Vector512 (DOTNET_EnableAVX512=0 or a preferred width of
+            // 256 turns them off), else the 256-bit ones: each is written for the registers its ISA has.
+            if (vectorized && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            {
+                if (typeof(T) == typeof(float))
+                {
+                    Split<float, Avx512Kernel<float>>(problem.As<float>(), maxThreads);
+                    return;
+                }
+
+                if (typeof(T) == typeof(double))
+                {
+                    Split<double, Avx512Kernel<double>>(problem.As<double>(), maxThreads);
+                    return;
+                }
+            }
+
             if (vectorized && Fma.IsSupported && Avx2.IsSupported)
             {
                 if (typeof(T) == typeof(float))
@@ -91,7 +109,7 @@ internal static unsafe class MatrixProduct
         int threads = work < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, tiles), work / ParallelThreshold);
         // Chosen for the whole product, not per part: a part of a tall C has fewer rows than the whole, and summing
         // some parts one way and the rest another would make the result depend on the thread count.
-        bool dotProducts = typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M, problem.N);
+        bool dotProducts = (typeof(TKernel) == typeof(FmaKernelSingle) || typeof(TKernel) == typeof(Avx512Kernel<float>)) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M, problem.N);
         if (threads <= 1)
         {
             RunPart<T, TKernel>(problem, dotProducts);
