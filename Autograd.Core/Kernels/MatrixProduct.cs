@@ -1,12 +1,11 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Autograd.Kernels;
 
 /// <summary>The one entry the tensor ops use for C = op(A)·op(B), row-major with leading dimensions.</summary>
 /// <remarks>
-/// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with an AVX2+FMA register-tiled micro-kernel, or for a few
+/// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with a register-tiled micro-kernel for AVX-512 or AVX2+FMA
+/// (chosen at run time, see <see cref="VectorPaths.Best"/>), or for a few
 /// rows or columns of a product with a transposed float32 B, dot products that read both operands in place (see
 /// <see cref="DotProductGemm"/>); split over up to <see cref="Parallelism.MaxThreads"/> threads by columns (or rows)
 /// of C. Every C element is summed in the same order whatever the thread count, so results are bit-identical across
@@ -28,15 +27,15 @@ internal static unsafe class MatrixProduct
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, Parallelism.MaxThreads, vectorized: true);
+        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, Parallelism.MaxThreads, VectorPaths.Best);
 
     /// <summary>
     /// <see cref="Multiply{T}(bool, bool, int, int, int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int)"/>
-    /// on at most <paramref name="maxThreads"/> threads; <paramref name="vectorized"/> = false forces the portable
-    /// kernel (tests use both).
+    /// on at most <paramref name="maxThreads"/> threads with the kernels of <paramref name="path"/> (tests run every
+    /// path the machine can; one it cannot runs the portable kernel).
     /// </summary>
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int maxThreads, bool vectorized)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int maxThreads, VectorPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -57,39 +56,26 @@ internal static unsafe class MatrixProduct
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc);
-            // 512-bit kernels where the runtime accelerates Vector512 (DOTNET_EnableAVX512=0 or a preferred width of
-            // 256 turns them off), else the 256-bit ones: each is written for the registers its ISA has.
-            if (vectorized && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            // Each path's kernels are written for the registers its ISA has; a path the process cannot run falls
+            // back to the portable kernel.
+            switch (VectorPaths.CanRun(path) ? path : VectorPath.Portable)
             {
-                if (typeof(T) == typeof(float))
-                {
+                case VectorPath.Avx512 when typeof(T) == typeof(float):
                     Split<float, Avx512Kernel<float>>(problem.As<float>(), maxThreads);
                     return;
-                }
-
-                if (typeof(T) == typeof(double))
-                {
+                case VectorPath.Avx512 when typeof(T) == typeof(double):
                     Split<double, Avx512Kernel<double>>(problem.As<double>(), maxThreads);
                     return;
-                }
-            }
-
-            if (vectorized && Fma.IsSupported && Avx2.IsSupported)
-            {
-                if (typeof(T) == typeof(float))
-                {
+                case VectorPath.Avx2 when typeof(T) == typeof(float):
                     Split<float, FmaKernelSingle>(problem.As<float>(), maxThreads);
                     return;
-                }
-
-                if (typeof(T) == typeof(double))
-                {
+                case VectorPath.Avx2 when typeof(T) == typeof(double):
                     Split<double, FmaKernelDouble>(problem.As<double>(), maxThreads);
                     return;
-                }
+                default:
+                    Split<T, PortableKernel<T>>(problem, maxThreads);
+                    return;
             }
-
-            Split<T, PortableKernel<T>>(problem, maxThreads);
         }
     }
 
