@@ -85,15 +85,38 @@ internal static class KernelChecks
 
                 return (expected, tolerance);
             });
+        T[] bias = RandomValues<T>(random, n);
+        // A Linear layer's bias and ReLU, applied as the product writes C: relu(C + bias) within the product's
+        // tolerance, plus the addition's own rounding.
+        var withEpilogue = new Lazy<(double[], double[])>(() =>
+        {
+            (double[] product, double[] productTolerance) = reference.Value;
+            double epsilon = typeof(T) == typeof(float) ? 1.2e-7 : 2.3e-16;
+            double[] expected = new double[m * n], tolerance = new double[m * n];
+            for (int i = 0; i < m * n; i++)
+            {
+                double shift = double.CreateChecked(bias[i % n]);
+                expected[i] = Math.Max(product[i] + shift, 0);
+                tolerance[i] = productTolerance[i] + 2 * epsilon * (Math.Abs(product[i]) + Math.Abs(shift));
+            }
+
+            return (expected, tolerance);
+        });
+        string shape = $"{typeof(T).Name}_{m}x{n}x{k}_{(transposeA ? "T" : "N")}{(transposeB ? "T" : "N")}";
         foreach (int threads in new[] { 1, 2 })
         {
-            string name = $"gemm_{typeof(T).Name}_{m}x{n}x{k}_{(transposeA ? "T" : "N")}{(transposeB ? "T" : "N")}_threads{threads}";
-            yield return new KernelCheck(name, () =>
+            yield return new KernelCheck($"gemm_{shape}_threads{threads}", () =>
             {
                 var c = new T[m * n];
                 MatrixProduct.Multiply<T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, n, threads, VectorPaths.Best);
                 return Array.ConvertAll(c, double.CreateChecked);
             }, reference);
+            yield return new KernelCheck($"gemm_bias_relu_{shape}_threads{threads}", () =>
+            {
+                var c = new T[m * n];
+                MatrixProduct.Multiply<T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, n, threads, VectorPaths.Best, bias, relu: true);
+                return Array.ConvertAll(c, double.CreateChecked);
+            }, withEpilogue);
         }
     }
 

@@ -61,6 +61,25 @@ public class MatrixProductTests
     private static IEnumerable<VectorPath> VectorizedPaths() =>
         new[] { VectorPath.Avx512, VectorPath.Avx2 }.Where(VectorPaths.CanRun);
 
+    private static string[] Paths() => Enum.GetNames<VectorPath>();
+
+    // The bias and ReLU a Linear layer fuses into the product: through the packed kernels (tiles on and off the edges,
+    // several depth blocks, so only the last may apply them), the float32 dot products of a small batch times Wᵀ, and
+    // k = 0, where C is the bias alone.
+    [TestCaseSource(nameof(Paths))]
+    public void BiasAndReluAreAppliedToEveryElementOnce(string pathName)
+    {
+        VectorPath path = Enum.Parse<VectorPath>(pathName);
+        Assume.That(VectorPaths.CanRun(path), $"this machine cannot run {path}");
+        foreach (var (m, n, k, transposeB) in new[] { (5, 7, 3, false), (37, 45, 600, false), (32, 200, 300, true), (130, 70, 600, true), (4, 9, 0, true) })
+            foreach (bool relu in new[] { false, true })
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    Problem<float>.Create(m, n, k, transposeA: false, transposeB, seed: m + n).AssertEpilogueMatchesReference(threads, path, relu);
+                    Problem<double>.Create(m, n, k, transposeA: false, transposeB, seed: m + n).AssertEpilogueMatchesReference(threads, path, relu);
+                }
+    }
+
     [Test]
     public void ResultsAreBitIdenticalAcrossRunsAndThreadCounts()
     {
@@ -175,10 +194,38 @@ public class MatrixProductTests
             return c;
         }
 
+        /// <summary>C = relu?(op(A)·op(B) + bias) against the reference with the bias added (and clamped): relu moves
+        /// no value further from another, so the product's tolerance holds.</summary>
+        public void AssertEpilogueMatchesReference(int threads, VectorPath path, bool relu)
+        {
+            var random = new Random(M * 31 + N);
+            T[] bias = [.. Enumerable.Range(0, N).Select(_ => T.CreateChecked(random.NextDouble() * 2 - 1))];
+            T[] c = FreshC();
+            MatrixProduct.Multiply<T>(TransposeA, TransposeB, M, N, K, A, Lda, B, Ldb, c, Ldc, threads, path, bias, relu);
+            (double[] product, double[] productTolerance) = Reference();
+            double epsilon = typeof(T) == typeof(float) ? 1.2e-7 : 2.3e-16;
+            double[] expected = new double[product.Length], tolerance = new double[product.Length];
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++)
+                {
+                    double value = product[i * N + j] + double.CreateChecked(bias[j]);
+                    expected[i * N + j] = relu ? Math.Max(value, 0) : value;
+                    // The addition rounds once more.
+                    tolerance[i * N + j] = productTolerance[i * N + j] + 2 * epsilon * (Math.Abs(product[i * N + j]) + Math.Abs(double.CreateChecked(bias[j])));
+                }
+
+            AssertClose(c, expected, tolerance, threads, path);
+        }
+
         public void AssertMatchesReference(int threads, VectorPath path)
         {
             T[] c = Run(threads, path);
             (double[] expected, double[] tolerance) = Reference();
+            AssertClose(c, expected, tolerance, threads, path);
+        }
+
+        private void AssertClose(T[] c, double[] expected, double[] tolerance, int threads, VectorPath path)
+        {
             for (int i = 0; i < M; i++)
             {
                 for (int j = 0; j < N; j++)
