@@ -44,6 +44,7 @@ internal static class Cli
             Word2VecCommands.Evaluate(terminal),
         };
         root.SetAction(_ => TourCommand.Run(terminal));
+        OptionValues.Apply(root);
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

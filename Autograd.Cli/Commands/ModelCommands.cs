@@ -68,7 +68,7 @@ internal static class ModelCommands
             }
 
             foreach (var (result, i) in results.Select((r, i) => (r, i)))
-                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i}: {result.@class} ({result.probability:P1})"));
+                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i}: {Printable.Text(result.@class)} ({result.probability:P1})"));
             return 0;
         });
         return command;
@@ -279,10 +279,14 @@ internal static class ModelCommands
         }
         else
         {
-            string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            rows = [.. lines.Skip(1).Select((line, i) => line.Split(',').Take(features).Select(f =>
-                float.TryParse(f.Trim('"', ' '), NumberStyles.Float, CultureInfo.InvariantCulture, out float v) ? v
-                    : throw new CliException($"{input}:{i + 2}: '{f}' is not a number")).ToArray())];
+            try
+            {
+                rows = CsvReader.LoadFeatures(new StringReader(text), input, features);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliException(Printable.Text(e.Message, keepLineBreaks: true));
+            }
         }
 
         for (int i = 0; i < rows.Length; i++)

@@ -82,6 +82,8 @@ internal static class TrainCommand
             string dataArgument = parsed.GetRequiredValue(data);
             bool csv = dataArgument.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
             CheckDistinct(savePath, curvePath, curveIsDefault, csv ? dataArgument : null);
+            if (savePath is not null) OutputFormats.Check(savePath, "--save", "a safetensors model", OutputFormats.SafeTensors);
+            OutputFormats.Check(curvePath, "--curve", "an SVG picture", OutputFormats.Svg);
             // Hashed before training, so the model names the bytes it was trained on even if the file changes meanwhile.
             string? dataHash = csv && savePath is not null ? CsvFile.Sha256(dataArgument) : null;
 

@@ -87,8 +87,7 @@ public static partial class Functional
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        // Wᵀ is a view; the matrix product reads it transposed without a copy.
-        Tensor<T> y = input.MatMul(weight.Transpose());
-        return bias is null ? y : y + bias;
+        // One op: the product reads W transposed in place and adds the bias as it writes each tile.
+        return Tensor<T>.Linear(input, weight, bias);
     }
 }
