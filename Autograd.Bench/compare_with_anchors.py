@@ -10,14 +10,16 @@ median, lowest and highest ratio of one of our rounds to the mean of the anchor'
 the ratio of each side's best run (a neighbour's load only ever slows a side down, so each side's best run is the
 closest to its speed on an idle machine).
 
-Needs Debian's python3-torch and libopenblas0-pthread (see ../shared/anchors/README.md).
+Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); PyTorch's
+side is peers/torch_peer.py, which sets OpenBLAS's kernel from the CPU's flags (peers/openblas_kernel.py).
 """
 import argparse, os, re, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ANCHORS = os.path.join(ROOT, "..", "shared", "anchors")
-MICROGRAD_M_OPS = 0.2  # quoted by ../shared/anchors/README.md (pure Python, not measured here)
+PEERS = os.path.join(HERE, "peers")
+# micrograd's pure-Python rate, measured once on this project's 2-core AMD EPYC machine and quoted (not measured here).
+MICROGRAD_M_OPS = 0.2
 
 # Our figure name -> (regex over the anchor's output, unit, True when higher is better)
 ANCHOR_LINES = {
@@ -58,7 +60,7 @@ def main():
                 units[name] = unit
 
         def measure_theirs():
-            output = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], limits)
+            output = run(["/usr/bin/python3", os.path.join(PEERS, "torch_peer.py"), str(threads)], limits)
             for name, (pattern, _, _) in ANCHOR_LINES.items():
                 match = re.search(pattern, output)
                 if match:
