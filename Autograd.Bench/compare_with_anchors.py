@@ -4,7 +4,7 @@ Markdown table of docs/benchmarks.md (ours, PyTorch's, and the ratio, higher is 
 
     /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2] [--rounds 9] [--isa native|avx2] [--only PREFIX]
 
---isa native (the default) runs our kernels as the runtime chooses them and lets ../shared/anchors/blas_core.py pick
+--isa native (the default) runs our kernels as the runtime chooses them and lets Autograd.Bench/peers/openblas_kernel.py pick
 OpenBLAS's kernel from the CPU's flags (an OPENBLAS_CORETYPE inherited from the environment is dropped, so the
 anchor runs the best kernel the CPU supports); --isa avx2 compares the 256-bit paths: ours with AVX-512 turned off,
 OpenBLAS with its Haswell kernel. Before the table it prints the vector width our kernels used and the OpenBLAS
@@ -16,14 +16,16 @@ median, lowest and highest ratio of one of our rounds to the mean of the anchor'
 the ratio of each side's best run (a neighbour's load only ever slows a side down, so each side's best run is the
 closest to its speed on an idle machine).
 
-Needs Debian's python3-torch and libopenblas0-pthread (see ../shared/anchors/README.md).
+Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); PyTorch's
+side is peers/torch_peer.py, which sets OpenBLAS's kernel from the CPU's flags (peers/openblas_kernel.py).
 """
 import argparse, os, re, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ANCHORS = os.path.join(ROOT, "..", "shared", "anchors")
-MICROGRAD_M_OPS = 0.2  # quoted by ../shared/anchors/README.md (pure Python, not measured here)
+PEERS = os.path.join(HERE, "peers")
+# micrograd's pure-Python rate, measured once on this project's 2-core AMD EPYC machine and quoted (not measured here).
+MICROGRAD_M_OPS = 0.2
 
 # Our figure name -> (regex over the anchor's output, unit, True when higher is better)
 ANCHOR_LINES = {
@@ -83,7 +85,7 @@ def main():
                 units[name] = unit
 
         def measure_theirs():
-            output = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], {**limits, **anchor_env})
+            output = run(["/usr/bin/python3", os.path.join(PEERS, "torch_peer.py"), str(threads)], {**limits, **anchor_env})
             core = re.search(r"openblas core: (\S+)", output)
             sides.setdefault("OpenBLAS kernel (anchor)", set()).add(core.group(1) if core else "not printed")
             for name, (pattern, _, _) in ANCHOR_LINES.items():
