@@ -33,6 +33,8 @@ internal static class Cli
         {
             GradCommand.Create(terminal),
             GradCheckCommand.Create(terminal),
+            DerivativeCommands.Jacobian(terminal),
+            DerivativeCommands.Hessian(terminal),
             TrainCommand.Create(terminal),
             ModelCommands.Summary(terminal),
             ModelCommands.Predict(terminal),

@@ -12,6 +12,9 @@ internal static class OutputFormats
     /// <summary>The extensions of Graphviz DOT text.</summary>
     public static readonly string[] Dot = [".dot", ".gv"];
 
+    /// <summary>The extensions of HTML pages.</summary>
+    public static readonly string[] Html = [".html", ".htm"];
+
     /// <summary>The extensions of Mermaid flowcharts.</summary>
     public static readonly string[] Mermaid = [".mmd", ".mermaid"];
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates every picture and explanation the tutorial shows, with the autograd command itself.
-# Needs Graphviz's `dot` for the SVGs (apt-get install graphviz). Run from anywhere: sh docs/make-figures.sh
+# Needs Graphviz's `dot` for the SVGs (apt-get install graphviz), Chromium for the page's screenshot. Run from anywhere: sh docs/make-figures.sh
 set -eu
 cd "$(dirname "$0")/.."
 dotnet build Autograd.Cli -c Release -v quiet -nologo >/dev/null
@@ -9,24 +9,32 @@ out=docs/figures
 
 # Chapter 1: a neuron with three inputs, z = sigmoid(w·a + b).
 autograd grad "s = w1*a1 + w2*a2 + w3*a3 + b; z = sigmoid(s)" \
-  w1=0.5 a1=1 w2=-1 a2=2 w3=0.25 a3=4 b=0.5 --svg $out/neuron.svg > $out/neuron.txt
+  w1=0.5 a1=1 w2=-1 a2=2 w3=0.25 a3=4 b=0.5 --svg $out/neuron.svg --html $out/neuron.html > $out/neuron.txt
 
 # Chapter 2: a computation graph, in DOT, Mermaid and as a tree.
 autograd grad "q = x + y; f = q * z" x=-2 y=5 z=-4 \
   --dot $out/add-mul.dot --mermaid $out/add-mul.mmd --svg $out/add-mul.svg --tree > $out/add-mul-tree.txt
 
 # Chapter 3: backpropagation on (x + y)·z and on a sigmoid neuron, step by step.
-autograd grad "q = x + y; f = q * z" x=-2 y=5 z=-4 --explain > $out/add-mul-explain.txt
+autograd grad "q = x + y; f = q * z" x=-2 y=5 z=-4 --explain --html $out/add-mul.html > $out/add-mul-explain.txt
 autograd grad "z = w0*x0 + w1*x1 + w2; f = sigmoid(z)" w0=2 x0=-1 w1=-3 x1=-2 w2=-3 \
-  --explain --svg $out/sigmoid-neuron.svg > $out/sigmoid-neuron-explain.txt
-autograd grad "y = x * x; f = y + x" x=3 --explain --svg $out/fan-out.svg > $out/fan-out-explain.txt
+  --explain --svg $out/sigmoid-neuron.svg --html $out/sigmoid-neuron.html > $out/sigmoid-neuron-explain.txt
+autograd grad "y = x * x; f = y + x" x=3 --explain --svg $out/fan-out.svg --html $out/fan-out.html > $out/fan-out-explain.txt
 autograd gradcheck "z = w0*x0 + w1*x1 + w2; f = sigmoid(z)" w0=2 x0=-1 w1=-3 x1=-2 w2=-3 > $out/sigmoid-neuron-gradcheck.txt
 
 # Chapter 4: vector backpropagation.
 autograd grad "D = W @ X; f = sum(D * G)" "W=[[1,2],[3,4],[5,6]]" "X=[[1,0,2],[0,1,1]]" "G=[[1,1,1],[0,1,0],[2,0,1]]" \
-  --explain --svg $out/matmul.svg > $out/matmul-explain.txt
-autograd grad "h = W @ x + b; f = sum(h * h)" "W=[[1,-1],[2,0.5]]" "x=[1,2]" "b=[0.5]" --explain > $out/broadcast-explain.txt
-autograd grad "p = softmax(z, 1); f = sum(p * y)" "z=[[1,2,0.5]]" "y=[[0,1,0]]" --explain > $out/softmax-explain.txt
+  --explain --svg $out/matmul.svg --html $out/matmul.html > $out/matmul-explain.txt
+autograd grad "h = W @ x + b; f = sum(h * h)" "W=[[1,-1],[2,0.5]]" "x=[1,2]" "b=[0.5]" --explain --html $out/broadcast.html > $out/broadcast-explain.txt
+autograd grad "p = softmax(z, 1); f = sum(p * y)" "z=[[1,2,0.5]]" "y=[[0,1,0]]" --explain --html $out/softmax.html > $out/softmax-explain.txt
+
+# The README's picture of the (x + y)·z page at a mid-backward step, taken in headless Chromium by the browser test
+# (apt-get install chromium chromium-driver).
+AUTOGRAD_FIGURES=docs/figures dotnet test Autograd.Tests -v quiet -nologo --filter "FullyQualifiedName~ScreenshotOfAMidBackwardStep" >/dev/null
+
+# Chapter 4: the Jacobian of a softmax layer and the Hessian of a two-input program.
+autograd jacobian "p = softmax(W @ x, 0)" "W=[[1,-1],[0.5,2],[0,1]]" "x=[0.5,-0.5]" > $out/softmax-jacobian.txt
+autograd hessian "f = x * y ^ 2 + sin(x)" x=0.5 y=-1.5 > $out/hessian.txt
 
 # Chapter 5: the perceptron's rule on separable points, and its boundary.
 autograd perceptron --points 100 --seed 1 --svg $out/perceptron.svg > $out/perceptron.txt

@@ -20,10 +20,11 @@ internal static class GradCommand
         var dot = new Option<string?>("--dot") { Description = "Write the graph in Graphviz DOT to FILE.", HelpName = "FILE" };
         var svg = new Option<string?>("--svg") { Description = "Render the graph to an SVG picture in FILE (needs Graphviz's dot; graphs of up to 1,000 values, stopped after 30 s).", HelpName = "FILE" };
         var mermaid = new Option<string?>("--mermaid") { Description = "Write the graph as a Mermaid flowchart to FILE.", HelpName = "FILE" };
+        var html = new Option<string?>("--html") { Description = "Write a self-contained HTML page to FILE that steps through the forward and backward passes.", HelpName = "FILE" };
 
         var command = new Command("grad", "Compute a program's value and the gradient of its output with respect to every input.")
         {
-            program, bindings, json, explain, tree, dot, svg, mermaid,
+            program, bindings, json, explain, tree, dot, svg, mermaid, html,
         };
         command.SetAction(parsed =>
         {
@@ -36,7 +37,8 @@ internal static class GradCommand
             if (TensorMode.Applies(compiled, rawBindings))
             {
                 TensorEvaluation tensors = TensorMode.Differentiate(compiled, ProgramInput.ParseTensorBindings(rawBindings));
-                WriteGraphFiles(tensors.Output, parsed.GetValue(dot), parsed.GetValue(mermaid), parsed.GetValue(svg), terminal);
+                WriteGraphFiles(tensors.Output, parsed.GetValue(dot), parsed.GetValue(mermaid), parsed.GetValue(svg), parsed.GetValue(html),
+                    () => ChainRulePage.Write(tensors.Output, compiled.Source.Trim()), terminal);
                 if (asJson)
                 {
                     terminal.Out.WriteLine(TensorMode.Json(tensors));
@@ -51,7 +53,8 @@ internal static class GradCommand
             var inputs = ProgramInput.ParseBindings(rawBindings);
             Evaluation evaluation = Differentiate(compiled, inputs);
 
-            WriteGraphFiles(evaluation.Output, parsed.GetValue(dot), parsed.GetValue(mermaid), parsed.GetValue(svg), terminal);
+            WriteGraphFiles(evaluation.Output, parsed.GetValue(dot), parsed.GetValue(mermaid), parsed.GetValue(svg), parsed.GetValue(html),
+                () => ChainRulePage.Write(evaluation.Output, compiled.Source.Trim()), terminal);
 
             if (asJson)
             {
@@ -106,7 +109,7 @@ internal static class GradCommand
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteGraphFiles(Autograd.Graph.Node output, string? dot, string? mermaid, string? svg, Terminal terminal)
+    private static void WriteGraphFiles(Autograd.Graph.Node output, string? dot, string? mermaid, string? svg, string? html, Func<string> page, Terminal terminal)
     {
         // Every path is checked before any is written, so a bad one leaves no partial set behind.
         foreach (var (path, option, format, extensions) in new[]
@@ -114,12 +117,15 @@ internal static class GradCommand
             (dot, "--dot", "Graphviz DOT text", OutputFormats.Dot),
             (mermaid, "--mermaid", "a Mermaid flowchart", OutputFormats.Mermaid),
             (svg, "--svg", "an SVG picture", OutputFormats.Svg),
+            (html, "--html", "an HTML page", OutputFormats.Html),
         })
         {
             if (path is null) continue;
             CliFiles.CheckWritable(path, option);
             OutputFormats.Check(path, option, format, extensions);
         }
+
+        WriteFile(html, page, terminal);
         WriteFile(dot, () => DotWriter.Write(output), terminal);
         WriteFile(mermaid, () => MermaidWriter.Write(output), terminal);
         WriteFile(svg, () => RenderSvg(output), terminal);

@@ -1,4 +1,5 @@
 using System.Text;
+using Autograd.Graph;
 
 namespace Autograd.Visualization;
 
@@ -36,18 +37,12 @@ public static class TensorChainRuleExplainer
         foreach (var node in names.Order.Cast<Tensor<double>>())
         {
             if (node.IsConstant && node.Rank == 0) continue;
-            text.Append("  ").Append(Definition(node, names)).Append("   ").Append(Shape(node)).Append(Values(node)).Append('\n');
+            text.Append("  ").Append(ForwardLine(node, names)).Append('\n');
         }
 
         text.Append("\nBackward pass (each input's gradient is a vector-Jacobian product of the upstream gradient)\n");
         text.Append($"  ∂{f}/∂{f} = 1\n");
-        var uses = new Dictionary<Tensor<double>, int>(ReferenceEqualityComparer.Instance);
-        foreach (var node in names.Order.Cast<Tensor<double>>())
-            for (int i = 0; i < node.InputCount; i++)
-            {
-                var input = (Tensor<double>)node.GetInput(i);
-                uses[input] = uses.GetValueOrDefault(input) + 1;
-            }
+        Dictionary<Node, int> uses = ChainRuleExplainer.Uses(names);
 
         IReadOnlyList<TensorExplanationStep> steps = Steps(output);
         var contributions = new Dictionary<Tensor<double>, List<Tensor<double>>>(ReferenceEqualityComparer.Instance);
@@ -57,18 +52,16 @@ public static class TensorChainRuleExplainer
             if (!ReferenceEquals(step.Node, current))
             {
                 current = step.Node;
-                if (uses.GetValueOrDefault(current) > 1) AppendSum(text, f, names[current], contributions[current]);
+                if (uses.GetValueOrDefault(current) > 1) text.Append("  ").Append(SumLine(f, names[current], contributions[current])).Append('\n');
                 text.Append("  ").Append(Definition(current, names)).Append('\n');
             }
 
             var input = (Tensor<double>)step.Node.GetInput(step.Input);
             if (!contributions.TryGetValue(input, out var parts)) contributions[input] = parts = [];
             parts.Add(step.Contribution);
-            bool repeatedOperand = step.Node.InputCount == 2 && step.Node.GetInput(0) == step.Node.GetInput(1);
-            string via = repeatedOperand ? $" (via {names[step.Node]}, {(step.Input == 0 ? "first" : "second")} operand)"
-                : uses[input] > 1 ? $" (via {names[step.Node]})" : "";
-            string upstream = step.Node == output ? "1" : $"∂{f}/∂{names[step.Node]}";
-            text.Append($"    ∂{f}/∂{names[input]}{via} = {Rule(step, upstream, names)}{Broadcast(step.Node, input)}{Numbers(step)}\n");
+            string numbers = Numbers(step);
+            text.Append($"    {Target(step, names, uses, f)} = {Rule(step, names, output)}{Broadcast(step.Node, input)}");
+            text.Append(numbers.Length > 0 ? $"\n        = {numbers}\n" : "\n");
         }
 
         text.Append("\nGradients\n");
@@ -82,11 +75,31 @@ public static class TensorChainRuleExplainer
         foreach (var node in names.Order.Cast<Tensor<double>>())
         {
             if (!totals.TryGetValue(node, out Tensor<double>? total)) continue;
-            string sum = uses.GetValueOrDefault(node) > 1 ? $" (the sum over its {uses[node]} uses)" : "";
-            text.Append($"  ∂{f}/∂{names[node]}   {Shape(total)}{Values(total)}{sum}\n");
+            text.Append("  ").Append(GradientLine(f, names[node], total, uses.GetValueOrDefault(node))).Append('\n');
         }
 
+        if (VectorNote(output, names) is { } note) text.Append("\nWhy one backward pass\n  ").Append(note).Append('\n');
         return text.ToString();
+    }
+
+    /// <summary>An input's gradient as the Gradients section shows it, with the number of uses it was summed over.</summary>
+    internal static string GradientLine(string f, string name, Tensor<double> total, int uses) =>
+        $"∂{f}/∂{name}   {Shape(total)}{Values(total)}{(uses > 1 ? $" (the sum over its {uses} uses)" : "")}";
+
+    /// <summary>A forward-pass line: the definition, the shape and, for a small tensor, the values.</summary>
+    internal static string ForwardLine(Tensor<double> node, NodeNames names) => $"{Definition(node, names)}   {Shape(node)}{Values(node)}";
+
+    /// <summary>
+    /// What one backward pass gives when vectors are involved, and why reverse mode suits many inputs and one output;
+    /// null when every value of the graph is a single number.
+    /// </summary>
+    internal static string? VectorNote(Tensor<double> output, NodeNames names)
+    {
+        if (names.Order.All(node => ((Tensor<double>)node).Size == 1)) return null;
+        string f = names[output];
+        return $"{f} is one number: one backward pass from ∂{f}/∂{f} = 1 gives its gradient with respect to every input, a "
+            + "vector-Jacobian product. A vector output y of m numbers needs one pass per row of its Jacobian, row i seeded "
+            + "with the i-th unit vector (autograd jacobian): reverse mode suits many inputs and one output.";
     }
 
     /// <summary>
@@ -123,10 +136,21 @@ public static class TensorChainRuleExplainer
         return steps;
     }
 
+    /// <summary>The name of the gradient a step contributes to: <c>∂f/∂x</c>, with <c>(via y)</c> when x has several uses.</summary>
+    internal static string Target(TensorExplanationStep step, NodeNames names, IReadOnlyDictionary<Node, int> uses, string f)
+    {
+        Node input = step.Node.GetInput(step.Input);
+        bool repeatedOperand = step.Node.InputCount == 2 && step.Node.GetInput(0) == step.Node.GetInput(1);
+        string via = repeatedOperand ? $" (via {names[step.Node]}, {(step.Input == 0 ? "first" : "second")} operand)"
+            : uses[input] > 1 ? $" (via {names[step.Node]})" : "";
+        return $"∂{f}/∂{names[input]}{via}";
+    }
+
     /// <summary>How the op turns the upstream gradient into the input's, in words and shapes.</summary>
-    private static string Rule(TensorExplanationStep step, string g, NodeNames names)
+    internal static string Rule(TensorExplanationStep step, NodeNames names, Tensor<double> output)
     {
         Tensor<double> node = step.Node;
+        string g = node == output ? "1" : $"∂{names[output]}/∂{names[node]}";
         int i = step.Input;
         if (node.Op is { } op)
         {
@@ -174,34 +198,42 @@ public static class TensorChainRuleExplainer
     }
 
     /// <summary>The upstream gradient of a value used several times: the sum of what each use gave it.</summary>
-    private static void AppendSum(StringBuilder text, string f, string name, List<Tensor<double>> parts)
+    internal static string SumLine(string f, string name, IReadOnlyList<Tensor<double>> parts)
+    {
+        Tensor<double> total = Total(parts);
+        string terms = total.Size <= SmallTensor ? string.Join(" + ", parts.Select(p => p.ToText(6))) + " = " + total.ToText(6) : $"the sum of {parts.Count} contributions";
+        return $"∂{f}/∂{name} = {terms} (the sum over its {parts.Count} uses)";
+    }
+
+    /// <summary>The contributions added in the order the backward pass adds them.</summary>
+    internal static Tensor<double> Total(IReadOnlyList<Tensor<double>> parts)
     {
         Tensor<double> total = parts[0];
         for (int i = 1; i < parts.Count; i++) total += parts[i];
-        string terms = total.Size <= SmallTensor ? string.Join(" + ", parts.Select(p => p.ToText(6))) + " = " + total.ToText(6) : $"the sum of {parts.Count} contributions";
-        text.Append($"  ∂{f}/∂{name} = {terms} (the sum over its {parts.Count} uses)\n");
+        return total;
     }
 
-    /// <summary>The numbers of a step whose tensors are small: upstream ⊙ local = contribution, or the contribution alone.</summary>
-    private static string Numbers(TensorExplanationStep step)
+    /// <summary>The numbers of a step whose tensors are small: upstream ⊙ local = contribution, or the contribution
+    /// alone; empty for large tensors.</summary>
+    internal static string Numbers(TensorExplanationStep step)
     {
         if (step.Upstream.Size > SmallTensor || step.Contribution.Size > SmallTensor) return "";
         if (step.Local is null || (step.Local.Size <= SmallTensor && IsAll(step.Local, 1)))
-            return $"\n        = {step.Contribution.ToText(6)}";
-        if (step.Local.Size > SmallTensor) return $"\n        = {step.Contribution.ToText(6)}";
+            return step.Contribution.ToText(6);
+        if (step.Local.Size > SmallTensor) return step.Contribution.ToText(6);
         bool summed = !step.Contribution.Shape.SequenceEqual(step.Node.Shape);
-        return $"\n        = {step.Upstream.ToText(6)} ⊙ {step.Local.ToText(6)}{(summed ? ", summed" : "")} = {step.Contribution.ToText(6)}";
+        return $"{step.Upstream.ToText(6)} ⊙ {step.Local.ToText(6)}{(summed ? ", summed" : "")} = {step.Contribution.ToText(6)}";
     }
 
     private static bool IsAll(Tensor<double> tensor, double value) => tensor.ToArray().All(v => v == value);
 
     /// <summary>Says when an input was broadcast, so its gradient is summed back to its own shape.</summary>
-    private static string Broadcast(Tensor<double> node, Tensor<double> input) =>
+    internal static string Broadcast(Tensor<double> node, Tensor<double> input) =>
         node.Op is not null && !node.Shape.SequenceEqual(input.Shape)
             ? $", summed over the broadcast axes from {Shape(node)} to {Shape(input)}"
             : "";
 
-    private static string Definition(Tensor<double> node, NodeNames names)
+    internal static string Definition(Tensor<double> node, NodeNames names)
     {
         if (node.IsLeaf) return node.IsConstant && node.Rank == 0 ? Number(node.Item()) : names[node];
         string[] inputs = [.. Enumerable.Range(0, node.InputCount).Select(i => Operand((Tensor<double>)node.GetInput(i), names))];
@@ -221,11 +253,11 @@ public static class TensorChainRuleExplainer
     private static string Operand(Tensor<double> tensor, NodeNames names) =>
         tensor.IsConstant && tensor.Rank == 0 ? Number(tensor.Item()) : names[tensor];
 
-    private static string Shape(Tensor<double> tensor) => tensor.Rank == 0 ? "[]" : Shape([.. tensor.Shape]);
+    internal static string Shape(Tensor<double> tensor) => tensor.Rank == 0 ? "[]" : Shape([.. tensor.Shape]);
 
     private static string Shape(params int[] shape) => "[" + string.Join("×", shape) + "]";
 
-    private static string Values(Tensor<double> tensor) => tensor.Size <= SmallTensor ? " = " + tensor.ToText(6) : "";
+    internal static string Values(Tensor<double> tensor) => tensor.Size <= SmallTensor ? " = " + tensor.ToText(6) : "";
 
     private static string Number(double value) => DisplayFormat.Number(value);
 }
