@@ -179,12 +179,13 @@ public sealed partial class RoughEdgeTests : FileTests
         Assert.That(predicted.Out.Any(c => char.IsControl(c) && c != '\n'), Is.False, predicted.Out);
     }
 
-    [TestCase(-13.95, 68.275, new[] { -20.0, 0, 20, 40, 60, 80 })]
+    [TestCase(-13.95, 68.275, new[] { 0.0, 20, 40, 60 })]
+    [TestCase(-1.95, 62.95, new[] { 0.0, 20, 40, 60 })]
     [TestCase(0.0, 1.0, new[] { 0, 0.2, 0.4, 0.6, 0.8, 1 })]
-    [TestCase(0.013, 0.0871, new[] { 0, 0.02, 0.04, 0.06, 0.08, 0.1 })]
-    [TestCase(-2.1, -1.96, new[] { -2.1, -2.05, -2, -1.95 })]
+    [TestCase(0.013, 0.0871, new[] { 0.02, 0.04, 0.06, 0.08 })]
+    [TestCase(-2.1, -1.96, new[] { -2.1, -2.05, -2 })]
     [TestCase(5.0, 5.0, new[] { 4, 4.5, 5, 5.5, 6 })]
-    public void AxisTicksAreNiceNumbersCoveringTheRange(double min, double max, double[] expected)
+    public void AxisTicksAreNiceNumbersWithinTheRange(double min, double max, double[] expected)
     {
         var (ticks, _) = SvgChart.NiceTicks(min, max);
         Assert.That(ticks, Is.EqualTo(expected).Within(1e-12));
@@ -196,8 +197,8 @@ public sealed partial class RoughEdgeTests : FileTests
         string svg = SvgChart.Lines("t", "epoch", "loss", [new ChartSeries("loss", [(1, -13.95), (7, 68.275), (13, 20.5)])]);
         var labels = XDocument.Parse(svg).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value)
             .Where(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)).ToList();
-        // The loss axis from -20 to 80 in steps of 20, the epoch axis in whole numbers: no -13.95 or 68.275.
-        Assert.That(labels, Is.SupersetOf(new[] { "-20", "0", "20", "40", "60", "80" }));
+        // The loss axis in steps of 20, the epoch axis in whole numbers: no -13.95 or 68.275.
+        Assert.That(labels, Is.SupersetOf(new[] { "0", "20", "40", "60" }));
         Assert.That(labels, Has.All.Matches(WholeNumber()));
     }
 
