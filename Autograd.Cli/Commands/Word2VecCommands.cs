@@ -191,7 +191,7 @@ internal static class Word2VecCommands
                     if (!parsed.GetValue(json))
                     {
                         foreach (AnalogySection s in result.Sections)
-                            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {s.Section,-28} {s.Accuracy,7:P2}  ({s.Correct}/{s.Correct + s.Incorrect})"));
+                            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Printable.Text(s.Section),-28} {s.Accuracy,7:P2}  ({s.Correct}/{s.Correct + s.Incorrect})"));
                         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analogies: {result.Total.Accuracy:P2} of {result.Total.Correct + result.Total.Incorrect} questions ({result.Skipped} skipped: a word outside the top {parsed.GetValue(restrict):N0})"));
                     }
                 }
@@ -209,7 +209,8 @@ internal static class Word2VecCommands
             }
             catch (Exception e) when (e is IOException or InvalidDataException)
             {
-                throw new CliException(e.Message);
+                // Messages may quote words from the files.
+                throw new CliException(Printable.Text(e.Message));
             }
 
             if (parsed.GetValue(json)) terminal.Out.WriteLine(JsonSerializer.Serialize(scores));
@@ -231,7 +232,8 @@ internal static class Word2VecCommands
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            throw new CliException(e.Message);
+            // Messages may quote a word of the file.
+            throw new CliException(Printable.Text(e.Message));
         }
     }
 

@@ -95,8 +95,9 @@ public static class SvgChart
 
     /// <summary>
     /// Axis ticks at nice numbers (Heckbert's "Nice numbers for graph labels", Graphics Gems, 1990): about
-    /// <paramref name="count"/> ticks a step of 1, 2 or 5 × 10^k apart, from the last multiple of the step at or below
-    /// <paramref name="min"/> to the first at or above <paramref name="max"/>, so they cover the range.
+    /// <paramref name="count"/> ticks a step of 1, 2 or 5 × 10^k apart: the multiples of the step from
+    /// <paramref name="min"/> to <paramref name="max"/>. The axis keeps its own ends, as matplotlib's does, so the
+    /// data fills the plot (epochs 1 to 60 tick at 0, 20, 40, 60 instead of stretching the axis to −20 and 80).
     /// </summary>
     /// <returns>The ticks, in increasing order, and the step between them.</returns>
     /// <exception cref="ArgumentException">A bound is not finite, or <paramref name="max"/> is below <paramref name="min"/>.</exception>
@@ -106,7 +107,8 @@ public static class SvgChart
         if (max - min < 1e-12 * Math.Max(1, Math.Abs(min))) (min, max) = (min - 1, max + 1);
         double step = Nice((max - min) / Math.Max(count - 1, 1), round: true);
         // Multiples of the step, each computed from its index, so no rounding error accumulates along the axis.
-        long first = (long)Math.Floor(min / step), last = (long)Math.Ceiling(max / step);
+        // A tick on an end is kept though min / step may land a rounding error past it.
+        long first = (long)Math.Ceiling(min / step - 1e-9), last = (long)Math.Floor(max / step + 1e-9);
         var ticks = new List<double>();
         for (long k = first; k <= last; k++) ticks.Add(Clean(k * step, step));
         return (ticks, step);
@@ -141,7 +143,7 @@ public static class SvgChart
 
     private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    /// <summary>Maps data coordinates to the plot area: the data with a 5% margin, widened to the nice ticks around it.</summary>
+    /// <summary>Maps data coordinates to the plot area, with a 5% margin, and places the nice ticks inside it.</summary>
     private sealed class Frame
     {
         public Frame(IReadOnlyList<(double X, double Y)> points)
@@ -176,7 +178,7 @@ public static class SvgChart
             if (max - min < 1e-12) (min, max) = (min - 1, max + 1);
             double pad = (max - min) * 0.05;
             var (ticks, step) = NiceTicks(min - pad, max + pad);
-            return (ticks[0], ticks[^1], ticks, step);
+            return (min - pad, max + pad, ticks, step);
         }
     }
 }

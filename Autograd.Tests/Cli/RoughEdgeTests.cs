@@ -26,21 +26,20 @@ public sealed partial class RoughEdgeTests : FileTests
         Assert.That(result.Error, Does.Not.Contain("System."));
     }
 
-    [TestCase("α = x^2; β = 3 * α", "β", 12)]
-    [TestCase("f = 𝑥 * x", "f", 4)]
-    [TestCase("ψ_1 = x + 1; f = ψ_1 * ψ_1", "f", 9)]
-    [TestCase("f = é * x", "f", 4)] // é as e and a combining accent: a letter and a mark
-    public void NamesMayBeLettersOfAnyScript(string program, string output, double value)
+    [TestCase("α = x^2; β = 3 * α + y", "y=0", "β", 12)]
+    [TestCase("f = 𝑥 * x", "𝑥=2", "f", 4)]
+    [TestCase("ψ_1 = x + 1; f = ψ_1 * ψ_1 + y", "y=0", "f", 9)]
+    [TestCase("f = e\u0301 * x", "e\u0301=2", "f", 4)] // e and a combining acute accent: a letter and a mark
+    [TestCase("f = Ⅻ * x", "Ⅻ=2", "f", 4)] // a letter number
+    public void NamesMayBeLettersOfAnyScript(string program, string binding, string output, double value)
     {
-        // The names the program reads are bound on the command line under the same spelling.
-        string[] bindings = program.Contains("𝑥", StringComparison.Ordinal) ? ["x=2", "𝑥=2"] : program.Contains('é', StringComparison.Ordinal) ? ["x=2", "é=2"] : ["x=2"];
-        CliResult result = CliRunner.Run(["grad", program, .. bindings]);
+        CliResult result = CliRunner.Run("grad", program, binding, "x=2");
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         Assert.That(result.Out, Does.StartWith($"{output} = {value.ToString(CultureInfo.InvariantCulture)}\n"));
     }
 
     [TestCase("f = 𝑥 $ 2", 7)]
-    [TestCase("f = é $ 2", 7)]
+    [TestCase("f = e\u0301 $ 2", 7)]
     [TestCase("f = 🇫🇷 + 2", 5)]
     public void CaretsStandUnderWholeCharacters(string program, int column)
     {
@@ -179,12 +178,13 @@ public sealed partial class RoughEdgeTests : FileTests
         Assert.That(predicted.Out.Any(c => char.IsControl(c) && c != '\n'), Is.False, predicted.Out);
     }
 
-    [TestCase(-13.95, 68.275, new[] { -20.0, 0, 20, 40, 60, 80 })]
+    [TestCase(-13.95, 68.275, new[] { 0.0, 20, 40, 60 })]
+    [TestCase(-1.95, 62.95, new[] { 0.0, 20, 40, 60 })]
     [TestCase(0.0, 1.0, new[] { 0, 0.2, 0.4, 0.6, 0.8, 1 })]
-    [TestCase(0.013, 0.0871, new[] { 0, 0.02, 0.04, 0.06, 0.08, 0.1 })]
-    [TestCase(-2.1, -1.96, new[] { -2.1, -2.05, -2, -1.95 })]
+    [TestCase(0.013, 0.0871, new[] { 0.02, 0.04, 0.06, 0.08 })]
+    [TestCase(-2.1, -1.96, new[] { -2.1, -2.05, -2 })]
     [TestCase(5.0, 5.0, new[] { 4, 4.5, 5, 5.5, 6 })]
-    public void AxisTicksAreNiceNumbersCoveringTheRange(double min, double max, double[] expected)
+    public void AxisTicksAreNiceNumbersWithinTheRange(double min, double max, double[] expected)
     {
         var (ticks, _) = SvgChart.NiceTicks(min, max);
         Assert.That(ticks, Is.EqualTo(expected).Within(1e-12));
@@ -196,8 +196,8 @@ public sealed partial class RoughEdgeTests : FileTests
         string svg = SvgChart.Lines("t", "epoch", "loss", [new ChartSeries("loss", [(1, -13.95), (7, 68.275), (13, 20.5)])]);
         var labels = XDocument.Parse(svg).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value)
             .Where(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)).ToList();
-        // The loss axis from -20 to 80 in steps of 20, the epoch axis in whole numbers: no -13.95 or 68.275.
-        Assert.That(labels, Is.SupersetOf(new[] { "-20", "0", "20", "40", "60", "80" }));
+        // The loss axis in steps of 20, the epoch axis in whole numbers: no -13.95 or 68.275.
+        Assert.That(labels, Is.SupersetOf(new[] { "0", "20", "40", "60" }));
         Assert.That(labels, Has.All.Matches(WholeNumber()));
     }
 

@@ -22,6 +22,14 @@ public sealed class CsvReaderTests
     }
 
     [Test]
+    public void WindowsLineEndingsAndSpacesAroundFieldsAreRead()
+    {
+        Dataset<float> data = Classes("x , label\r\n 1 , a\r\n2,\"b\r\nc\"\r\n", out var classes, target: "label");
+        Assert.That(data.Features.ToArray(), Is.EqualTo(new[] { 1f, 2 }));
+        Assert.That(classes, Is.EqualTo(new[] { "a", "b\r\nc" }));
+    }
+
+    [Test]
     public void LineNumbersCountTheLinesInsideQuotedFields()
     {
         var error = Assert.Throws<InvalidDataException>(() => Classes("x,label\n1,\"a\nb\"\n2,c\nz,a\n", out _));
