@@ -2,13 +2,14 @@ using Autograd.Bench.Quick;
 using Autograd.Bench.Word2Vec;
 using BenchmarkDotNet.Running;
 
-// `quick [--threads N]` prints the figures the anchors are compared with; anything else goes to BenchmarkDotNet.
+// `quick [--threads N] [--only PREFIX]` prints the figures the anchors are compared with; anything else goes to
+// BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "quick")
 {
-    var threads = ParseThreads(args.AsSpan(1));
-    if (threads is null)
+    var options = ParseQuickOptions(args.AsSpan(1));
+    if (options is null)
         return 2;
-    QuickFigures.Run(Console.Out, threads.Value);
+    QuickFigures.Run(Console.Out, options.Value.Threads, options.Value.Only);
     return 0;
 }
 
@@ -44,9 +45,10 @@ if (args.Length > 0 && args[0] == "word2vec")
 BenchmarkSwitcher.FromAssembly(typeof(QuickFigures).Assembly).Run(args);
 return 0;
 
-static int? ParseThreads(ReadOnlySpan<string> options)
+static (int Threads, string Only)? ParseQuickOptions(ReadOnlySpan<string> options)
 {
     var threads = Environment.ProcessorCount;
+    var only = "";
     for (var i = 0; i < options.Length; i++)
     {
         if (options[i] == "--threads" && i + 1 < options.Length && int.TryParse(options[i + 1], out threads) && threads > 0)
@@ -54,8 +56,13 @@ static int? ParseThreads(ReadOnlySpan<string> options)
             i++;
             continue;
         }
-        Console.Error.WriteLine($"quick: unknown or malformed option '{options[i]}' (usage: quick [--threads N], N ≥ 1)");
+        if (options[i] == "--only" && i + 1 < options.Length)
+        {
+            only = options[++i];
+            continue;
+        }
+        Console.Error.WriteLine($"quick: unknown or malformed option '{options[i]}' (usage: quick [--threads N] [--only PREFIX], N ≥ 1)");
         return null;
     }
-    return threads;
+    return (threads, only);
 }

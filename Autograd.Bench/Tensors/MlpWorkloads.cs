@@ -47,8 +47,8 @@ public sealed class MlpTrainingStep
         Tensor<float> h = _inputs;
         for (int l = 0; l < _weights.Length; l++)
         {
-            h = h.MatMul(_weights[l].Transpose()) + _biases[l];
-            if (l < _weights.Length - 1) h = h.Relu();
+            // x·Wᵀ + b with the hidden layers' ReLU, in one op: bias and ReLU are applied as the product writes C.
+            h = Tensor<float>.Linear(h, _weights[l], _biases[l], relu: l < _weights.Length - 1);
         }
 
         // Cross-entropy: the mean over the batch of −log softmax at each sample's label.

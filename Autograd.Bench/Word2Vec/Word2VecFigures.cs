@@ -26,7 +26,7 @@ public static class Word2VecFigures
 
     /// <summary>Trains both models on <paramref name="corpusPath"/> and writes one figure a line.</summary>
     /// <param name="output">Where the figures go.</param>
-    /// <param name="corpusPath">One sentence a line (../shared/anchors/brown_text.py makes Brown so).</param>
+    /// <param name="corpusPath">One sentence a line (Autograd.Bench/peers/brown_text.py makes Brown so).</param>
     /// <param name="threads">Worker threads.</param>
     /// <param name="evaluationDirectory">The folder of questions-words.txt, wordsim353.tsv and simlex999.txt, or null to skip scoring.</param>
     /// <param name="seed">The seed of the vectors and the sampling.</param>

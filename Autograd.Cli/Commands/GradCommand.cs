@@ -18,7 +18,7 @@ internal static class GradCommand
         var explain = new Option<bool>("--explain") { Description = "Explain the backward pass step by step with the chain rule." };
         var tree = new Option<bool>("--tree") { Description = "Print the computation graph as a text tree." };
         var dot = new Option<string?>("--dot") { Description = "Write the graph in Graphviz DOT to FILE.", HelpName = "FILE" };
-        var svg = new Option<string?>("--svg") { Description = "Render the graph to an SVG picture in FILE (needs Graphviz's dot).", HelpName = "FILE" };
+        var svg = new Option<string?>("--svg") { Description = "Render the graph to an SVG picture in FILE (needs Graphviz's dot; graphs of up to 1,000 values, stopped after 30 s).", HelpName = "FILE" };
         var mermaid = new Option<string?>("--mermaid") { Description = "Write the graph as a Mermaid flowchart to FILE.", HelpName = "FILE" };
         var html = new Option<string?>("--html") { Description = "Write a self-contained HTML page to FILE that steps through the forward and backward passes.", HelpName = "FILE" };
 
@@ -112,13 +112,49 @@ internal static class GradCommand
     private static void WriteGraphFiles(Autograd.Graph.Node output, string? dot, string? mermaid, string? svg, string? html, Func<string> page, Terminal terminal)
     {
         // Every path is checked before any is written, so a bad one leaves no partial set behind.
-        foreach (var (path, option) in new[] { (dot, "--dot"), (mermaid, "--mermaid"), (svg, "--svg"), (html, "--html") })
-            if (path is not null) CliFiles.CheckWritable(path, option);
+        foreach (var (path, option, format, extensions) in new[]
+        {
+            (dot, "--dot", "Graphviz DOT text", OutputFormats.Dot),
+            (mermaid, "--mermaid", "a Mermaid flowchart", OutputFormats.Mermaid),
+            (svg, "--svg", "an SVG picture", OutputFormats.Svg),
+            (html, "--html", "an HTML page", OutputFormats.Html),
+        })
+        {
+            if (path is null) continue;
+            CliFiles.CheckWritable(path, option);
+            OutputFormats.Check(path, option, format, extensions);
+        }
+
         WriteFile(html, page, terminal);
         WriteFile(dot, () => DotWriter.Write(output), terminal);
         WriteFile(mermaid, () => MermaidWriter.Write(output), terminal);
-        WriteFile(svg, () => GraphvizRenderer.RenderSvg(DotWriter.Write(output)), terminal);
+        WriteFile(svg, () => RenderSvg(output), terminal);
     }
+
+    /// <summary>
+    /// The most values --svg hands to Graphviz: dot's layout time grows steeply with size and fan-out (a program of
+    /// 2,000 statements took a minute), so a larger graph is refused at once instead of after the timeout.
+    /// </summary>
+    internal const int MaxSvgNodes = 1000;
+
+    private static string RenderSvg(Autograd.Graph.Node output)
+    {
+        int nodes = Autograd.Graph.GraphTraversal.TopologicalOrder(output).Count;
+        const string Instead = "write the graph with --dot FILE, which takes any size, and render it with Graphviz yourself (sfdp -Tsvg copes with large graphs)";
+        if (nodes > MaxSvgNodes)
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--svg: the graph has {nodes:N0} values, more than the {MaxSvgNodes:N0} Graphviz lays out in reasonable time; {Instead}"));
+        try
+        {
+            return GraphvizRenderer.RenderSvg(DotWriter.Write(output), SvgTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--svg: {e.Message} laying out {nodes:N0} values; {Instead}"));
+        }
+    }
+
+    /// <summary>How long --svg lets Graphviz run; tests shorten it.</summary>
+    internal static TimeSpan SvgTimeout { get; set; } = GraphvizRenderer.DefaultTimeout;
 
     private static void WriteFile(string? path, Func<string> content, Terminal terminal)
     {

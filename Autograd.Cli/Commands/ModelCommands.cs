@@ -49,9 +49,13 @@ internal static class ModelCommands
             if (saved.Standardizer is not null) data = saved.Standardizer.Transform(data);
             Tensor<float> probabilities;
             using (Autodiff.NoGrad()) probabilities = saved.Probabilities(saved.Model.Forward(data.FeatureTensor()));
-            int[] predicted = Metrics.PredictedClasses(probabilities);
             int classes = probabilities.Shape[1];
             float[] p = probabilities.ToArray();
+            // A NaN printed as a probability would look like an answer: the weights or the inputs overflowed float32.
+            int bad = Array.FindIndex(p, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new CliException($"sample {bad / classes}: the model's output is {p[bad].ToString(CultureInfo.InvariantCulture)}: its weights or the (standardized) inputs overflow float32, so there is no prediction");
+            int[] predicted = Metrics.PredictedClasses(probabilities);
             var results = predicted.Select((c, i) => new
             {
                 @class = c < saved.Classes.Length ? saved.Classes[c] : c.ToString(CultureInfo.InvariantCulture),
@@ -64,7 +68,7 @@ internal static class ModelCommands
             }
 
             foreach (var (result, i) in results.Select((r, i) => (r, i)))
-                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i}: {result.@class} ({result.probability:P1})"));
+                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i}: {Printable.Text(result.@class)} ({result.probability:P1})"));
             return 0;
         });
         return command;
@@ -96,11 +100,13 @@ internal static class ModelCommands
             if (test.Classes > saved.ClassCount) throw new CliException($"{dataName} has {test.Classes} classes, but the model tells {saved.ClassCount} apart");
             var trainer = new Trainer<float>(saved.Model).Compile(new Sgd<float>(saved.Model.Parameters(), 0), saved.Loss, MetricKind.Accuracy);
             EvaluationResult result = trainer.Evaluate(test);
+            if (!double.IsFinite(result.Loss))
+                throw new CliException($"{path} on {dataName}: the loss is {result.Loss.ToString(CultureInfo.InvariantCulture)}: the model's outputs overflow float32 on this data, so there is no score");
             if (parsed.GetValue(json))
             {
-                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
                 {
-                    ["test_accuracy"] = result.Metric ?? double.NaN,
+                    ["test_accuracy"] = result.Metric,
                     ["test_loss"] = result.Loss,
                     ["samples"] = test.Count,
                     ["evaluated"] = evaluated.Kind,
@@ -189,8 +195,6 @@ internal static class ModelCommands
             throw new CliException($"{path}: {ModelMetadata.DataSha256} is '{hash}', not 64 lowercase hex digits");
         if (metadata.TryGetValue(ModelMetadata.Target, out string? column) && column.Length == 0)
             throw new CliException($"{path}: {ModelMetadata.Target} is empty; it names the class column");
-        if (model.Parameters().Any(p => p.ToArray().Any(v => !float.IsFinite(v))))
-            throw new CliException($"{path}: some weights are not finite numbers (NaN or ±∞), so every prediction would be NaN");
 
         // A layer that cannot run on this input (a softmax over an axis the output lacks) is found now, naming the file.
         try
@@ -275,10 +279,14 @@ internal static class ModelCommands
         }
         else
         {
-            string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            rows = [.. lines.Skip(1).Select((line, i) => line.Split(',').Take(features).Select(f =>
-                float.TryParse(f.Trim('"', ' '), NumberStyles.Float, CultureInfo.InvariantCulture, out float v) ? v
-                    : throw new CliException($"{input}:{i + 2}: '{f}' is not a number")).ToArray())];
+            try
+            {
+                rows = CsvReader.LoadFeatures(new StringReader(text), input, features);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliException(Printable.Text(e.Message, keepLineBreaks: true));
+            }
         }
 
         for (int i = 0; i < rows.Length; i++)

@@ -29,7 +29,11 @@ internal static class PerceptronCommand
             double marginValue = parsed.GetValue(margin);
             if (!(marginValue >= 0 && marginValue < SyntheticData.MaxMargin))
                 throw new CliException($"--margin must be in [0, {SyntheticData.MaxMargin}): the samples lie in [-2, 2]², and a wider margin leaves too little room on one side of the line");
-            if (parsed.GetValue(svg) is string drawTo) CliFiles.CheckWritable(drawTo, "--svg");
+            if (parsed.GetValue(svg) is string drawTo)
+            {
+                CliFiles.CheckWritable(drawTo, "--svg");
+                OutputFormats.Check(drawTo, "--svg", "an SVG picture", OutputFormats.Svg);
+            }
             Dataset<float> data = SyntheticData.LinearlySeparable(count, marginValue, parsed.GetValue(seed));
             var perceptron = new Perceptron(2);
             IReadOnlyList<int> mistakes = perceptron.Train(data, parsed.GetValue(epochs));

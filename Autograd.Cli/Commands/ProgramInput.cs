@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Autograd.Cli.Language;
 
 namespace Autograd.Cli.Commands;
 
 /// <summary>What the program-taking commands share: reading the program and parsing its <c>NAME=VALUE</c> bindings.</summary>
-internal static partial class ProgramInput
+internal static class ProgramInput
 {
     /// <summary>The program text: the argument itself, or standard input when it is <c>-</c>.</summary>
     public static string ReadSource(string program, Terminal terminal) => program == "-" ? terminal.In.ReadToEnd() : program;
@@ -43,7 +42,7 @@ internal static partial class ProgramInput
             if (equals < 0)
                 throw new CliException($"malformed binding '{binding}': write NAME=VALUE, for example x=-2");
             string name = binding[..equals], text = binding[(equals + 1)..];
-            if (!NamePattern().IsMatch(name))
+            if (!Lexer.IsName(name))
                 throw new CliException($"malformed binding '{binding}': '{name}' is not a name (letters, digits and _, not starting with a digit)");
             if (FunctionTable.Exists(name))
                 throw new CliException($"malformed binding '{binding}': '{name}' is a function name");
@@ -73,7 +72,4 @@ internal static partial class ProgramInput
             throw new CliException($"malformed binding '{name}': {e.Message}");
         }
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex NamePattern();
 }

@@ -82,6 +82,8 @@ internal static class TrainCommand
             string dataArgument = parsed.GetRequiredValue(data);
             bool csv = dataArgument.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
             CheckDistinct(savePath, curvePath, curveIsDefault, csv ? dataArgument : null);
+            if (savePath is not null) OutputFormats.Check(savePath, "--save", "a safetensors model", OutputFormats.SafeTensors);
+            OutputFormats.Check(curvePath, "--curve", "an SVG picture", OutputFormats.Svg);
             // Hashed before training, so the model names the bytes it was trained on even if the file changes meanwhile.
             string? dataHash = csv && savePath is not null ? CsvFile.Sha256(dataArgument) : null;
 
@@ -89,17 +91,27 @@ internal static class TrainCommand
             if (!asJson) terminal.Out.WriteLine($"{source.Name}: {source.Train.Count:N0} training and {source.Test.Count:N0} test samples; model {layerText} ({model.ParameterCount():N0} parameters)");
             var trainer = new Trainer<float>(model).Compile(chosen, lossKind, MetricKind.Accuracy);
             var clock = Stopwatch.StartNew();
-            IReadOnlyList<EpochRecord> history = trainer.Fit(source.Train, new FitOptions<float>
+            IReadOnlyList<EpochRecord> history;
+            try
             {
-                Epochs = epochCount,
-                BatchSize = batchSize,
-                Seed = seedValue,
-                ValidationSplit = split,
-                EarlyStopping = patienceValue is int p ? new EarlyStopping(p) : null,
-                Progress = new ProgressBar(terminal),
-            });
+                history = trainer.Fit(source.Train, new FitOptions<float>
+                {
+                    Epochs = epochCount,
+                    BatchSize = batchSize,
+                    Seed = seedValue,
+                    ValidationSplit = split,
+                    EarlyStopping = patienceValue is int p ? new EarlyStopping(p) : null,
+                    Progress = new ProgressBar(terminal),
+                });
+            }
+            catch (TrainingDivergedException e)
+            {
+                // A diverged run is reported, not saved: its weights are NaN, and a saved model it would replace is kept.
+                throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                    $"training diverged: the loss became {e.Loss} in epoch {e.Epoch}, step {e.Step} of {(source.Train.Count - held + (long)batchSize - 1) / batchSize}; try a smaller --lr than {rate.ToString(CultureInfo.InvariantCulture)}"));
+            }
+
             double seconds = clock.Elapsed.TotalSeconds;
-            // A diverged run is reported, not saved: its weights are NaN, and a saved model it would replace is kept.
             if (history.FirstOrDefault(e => !double.IsFinite(e.Loss)) is { } diverged)
                 throw new CliException($"training diverged: the loss was {diverged.Loss.ToString(CultureInfo.InvariantCulture)} in epoch {diverged.Epoch}; try a smaller --lr than {rate.ToString(CultureInfo.InvariantCulture)}");
             EvaluationResult test = trainer.Evaluate(source.Test);
@@ -125,9 +137,9 @@ internal static class TrainCommand
 
             if (asJson)
             {
-                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                terminal.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
                 {
-                    ["test_accuracy"] = test.Metric ?? double.NaN,
+                    ["test_accuracy"] = test.Metric,
                     ["test_loss"] = test.Loss,
                     ["epochs"] = history.Count,
                     ["seconds"] = Math.Round(seconds, 3),

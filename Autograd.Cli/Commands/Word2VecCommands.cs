@@ -71,6 +71,8 @@ internal static class Word2VecCommands
             // Checked before training, so a long run is not lost to a typo in the output path.
             string path = parsed.GetRequiredValue(output);
             CliFiles.CheckWritable(path, "--out");
+            OutputFormats.Check(path, "--out", parsed.GetValue(binary) ? "word2vec's binary format" : "word2vec's text format (--binary writes the binary one)",
+                parsed.GetValue(binary) ? OutputFormats.Word2VecBinary : OutputFormats.Word2VecText);
 
             string source = parsed.GetRequiredValue(corpus);
             Corpus sentences = Directory.Exists(source) ? Corpus.FromBrownDirectory(source)
@@ -112,7 +114,7 @@ internal static class Word2VecCommands
                 $"{trained.Vocabulary.Count:N0} words in the vocabulary; {run.Words:N0} corpus words ({options.Epochs} epochs) in {run.Seconds:0.0} s, {run.WordsPerSecond:N0} words/s; final loss {run.FinalLoss:0.0000} per example"));
             KeyedVectors vectors = trained.Vectors;
             foreach (string word in vectors.Words.Skip(Math.Min(50, vectors.Words.Count / 2)).Take(3))
-                terminal.Out.WriteLine($"  nearest to '{word}': {string.Join(", ", vectors.MostSimilar(word, 5).Select(p => p.Word))}");
+                terminal.Out.WriteLine($"  nearest to '{Printable.Text(word)}': {string.Join(", ", vectors.MostSimilar(word, 5).Select(p => Printable.Text(p.Word)))}");
             return 0;
         });
         return command;
@@ -130,7 +132,7 @@ internal static class Word2VecCommands
         {
             KeyedVectors loaded = Load(parsed.GetRequiredValue(vectors));
             string w = parsed.GetRequiredValue(word);
-            Print(terminal, Query(() => loaded.MostSimilar(w, Top(parsed.GetValue(top)))), parsed.GetValue(json));
+            Print(terminal, Query(loaded, [w], () => loaded.MostSimilar(w, Top(parsed.GetValue(top)))), parsed.GetValue(json));
             return 0;
         });
         return command;
@@ -150,7 +152,7 @@ internal static class Word2VecCommands
         {
             KeyedVectors loaded = Load(parsed.GetRequiredValue(vectors));
             string[] words = [parsed.GetRequiredValue(a), parsed.GetRequiredValue(b), parsed.GetRequiredValue(c)];
-            Print(terminal, Query(() => loaded.MostSimilar([words[0], words[2]], [words[1]], Top(parsed.GetValue(top)))), parsed.GetValue(json));
+            Print(terminal, Query(loaded, words, () => loaded.MostSimilar([words[0], words[2]], [words[1]], Top(parsed.GetValue(top)))), parsed.GetValue(json));
             return 0;
         });
         return command;
@@ -189,7 +191,7 @@ internal static class Word2VecCommands
                     if (!parsed.GetValue(json))
                     {
                         foreach (AnalogySection s in result.Sections)
-                            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {s.Section,-28} {s.Accuracy,7:P2}  ({s.Correct}/{s.Correct + s.Incorrect})"));
+                            terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Printable.Text(s.Section),-28} {s.Accuracy,7:P2}  ({s.Correct}/{s.Correct + s.Incorrect})"));
                         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analogies: {result.Total.Accuracy:P2} of {result.Total.Correct + result.Total.Incorrect} questions ({result.Skipped} skipped: a word outside the top {parsed.GetValue(restrict):N0})"));
                     }
                 }
@@ -207,7 +209,8 @@ internal static class Word2VecCommands
             }
             catch (Exception e) when (e is IOException or InvalidDataException)
             {
-                throw new CliException(e.Message);
+                // Messages may quote words from the files.
+                throw new CliException(Printable.Text(e.Message));
             }
 
             if (parsed.GetValue(json)) terminal.Out.WriteLine(JsonSerializer.Serialize(scores));
@@ -229,7 +232,8 @@ internal static class Word2VecCommands
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            throw new CliException(e.Message);
+            // Messages may quote a word of the file.
+            throw new CliException(Printable.Text(e.Message));
         }
     }
 
@@ -254,7 +258,8 @@ internal static class Word2VecCommands
         }
     }
 
-    private static IReadOnlyList<(string Word, double Similarity)> Query(Func<IReadOnlyList<(string, double)>> query)
+    /// <summary>Runs a query on <paramref name="words"/>; a word missing from the vocabulary is an error, with a hint when only its case differs.</summary>
+    private static IReadOnlyList<(string Word, double Similarity)> Query(KeyedVectors vectors, IReadOnlyList<string> words, Func<IReadOnlyList<(string, double)>> query)
     {
         try
         {
@@ -262,7 +267,13 @@ internal static class Word2VecCommands
         }
         catch (KeyNotFoundException e)
         {
-            throw new CliException(e.Message);
+            // Corpora such as Brown are lower-cased before training, so "Week" is missing while "week" is there.
+            string? missing = words.FirstOrDefault(w => vectors.IndexOf(w) < 0);
+            string? lower = missing?.ToLowerInvariant();
+            string hint = lower is not null && lower != missing && vectors.IndexOf(lower) >= 0
+                ? $"; the vocabulary has '{Printable.Text(lower)}': its words are lower-case, so try that"
+                : "";
+            throw new CliException(Printable.Text(e.Message) + hint);
         }
     }
 
@@ -276,7 +287,7 @@ internal static class Word2VecCommands
 
         // Say why nothing follows, on standard error so that standard output stays a plain list.
         if (results.Count == 0) terminal.Error.WriteLine("no words to show: the vectors hold no word besides the ones asked about");
-        foreach (var (word, similarity) in results) terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{similarity,8:0.0000}  {word}"));
+        foreach (var (word, similarity) in results) terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{similarity,8:0.0000}  {Printable.Text(word)}"));
     }
 }
 

@@ -154,10 +154,26 @@ internal static class Evaluator
         return null;
     }
 
+    /// <summary>
+    /// The operation with its input values, for example <c>log(-1)</c> or <c>(-4)^0.5</c>: a negative value is
+    /// bracketed where an operator binds it (<c>-4^0.5</c> reads as −(4^0.5)), not where it is a whole argument of a call.
+    /// </summary>
     private static string Describe(Value node)
     {
-        var inputs = new string[node.InputCount];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = ((Value)node.GetInput(i)).Data.ToString("R", CultureInfo.InvariantCulture);
-        return node.FormatDefinition(inputs);
+        // Placeholders first, to see where each input stands in the op's own format.
+        var marks = new string[node.InputCount];
+        for (int i = 0; i < marks.Length; i++) marks[i] = $"\u0001{i}\u0002";
+        string text = node.FormatDefinition(marks);
+        for (int i = 0; i < marks.Length; i++)
+        {
+            string value = ((Value)node.GetInput(i)).Data.ToString("R", CultureInfo.InvariantCulture);
+            int at = text.IndexOf(marks[i], StringComparison.Ordinal);
+            if (at < 0) continue;
+            int after = at + marks[i].Length;
+            bool argument = (text[..at].EndsWith('(') || text[..at].EndsWith(", ", StringComparison.Ordinal)) && after < text.Length && text[after] is ')' or ',';
+            text = text.Replace(marks[i], value.StartsWith('-') && !argument ? $"({value})" : value, StringComparison.Ordinal);
+        }
+
+        return text;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Autograd.Cli.Language;
 
@@ -65,10 +66,11 @@ internal static class Lexer
                 continue;
             }
 
-            if (char.IsAsciiLetter(c) || c == '_')
+            if (StartsName(RuneAt(source, i)))
             {
                 int start = i;
-                while (i < source.Length && (char.IsAsciiLetterOrDigit(source[i]) || source[i] == '_')) i++;
+                do i += RuneAt(source, i).Utf16SequenceLength;
+                while (i < source.Length && ContinuesName(RuneAt(source, i)));
                 tokens.Add(new Token(TokenKind.Name, source[start..i], start));
                 continue;
             }
@@ -85,7 +87,7 @@ internal static class Lexer
                 ')' => TokenKind.RightParen,
                 ',' => TokenKind.Comma,
                 '=' => TokenKind.Equals,
-                _ => throw new ProgramException($"unexpected character {Describe(c)}", source, i, showCaret: true),
+                _ => throw new ProgramException($"unexpected character {(char.IsSurrogate(c) && RuneAt(source, i) == Rune.ReplacementChar ? $"U+{(int)c:X4} (half of a surrogate pair)" : Describe(RuneAt(source, i)))}", source, i, showCaret: true),
             };
             if (kind == TokenKind.LeftParen) depth++;
             if (kind == TokenKind.RightParen && depth > 0) depth--;
@@ -128,9 +130,36 @@ internal static class Lexer
         return new Token(TokenKind.Number, text, start, value);
     }
 
+    /// <summary>
+    /// True when <paramref name="text"/> is a name: a letter (any script's, by Unicode category: <c>x</c>,
+    /// <c>α</c>, <c>𝑥</c>) or <c>_</c>, then letters, digits, combining marks and <c>_</c>.
+    /// </summary>
+    public static bool IsName(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0 || !StartsName(RuneAt(text, 0))) return false;
+        for (int i = RuneAt(text, 0).Utf16SequenceLength; i < text.Length; i += RuneAt(text, i).Utf16SequenceLength)
+            if (!ContinuesName(RuneAt(text, i))) return false;
+        return true;
+    }
+
+    // As Unicode's identifier rules (UAX #31) have it: letters and letter numbers start a name; marks, digits and
+    // connector punctuation may follow.
+    private static bool StartsName(Rune r) => r.Value == '_' || Rune.GetUnicodeCategory(r) is
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+        or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.LetterNumber;
+
+    private static bool ContinuesName(Rune r) => StartsName(r) || Rune.GetUnicodeCategory(r) is
+        UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.DecimalDigitNumber
+        or UnicodeCategory.ConnectorPunctuation;
+
+    /// <summary>The code point at <paramref name="i"/>, reading a surrogate pair whole; a lone surrogate as U+FFFD.</summary>
+    private static Rune RuneAt(string source, int i) =>
+        Rune.DecodeFromUtf16(source.AsSpan(i), out Rune r, out _) == System.Buffers.OperationStatus.Done ? r : Rune.ReplacementChar;
+
     /// <summary>A character as the user can see it: quoted when visible, by its code point when not (a control or format character).</summary>
-    private static string Describe(char c) =>
-        char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.SpaceSeparator
-            ? $"U+{(int)c:X4}"
-            : $"'{c}'";
+    private static string Describe(Rune r) =>
+        Rune.IsControl(r) || Rune.GetUnicodeCategory(r) is UnicodeCategory.Format or UnicodeCategory.SpaceSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned
+            ? $"U+{r.Value:X4}"
+            : $"'{r}'";
 }

@@ -21,7 +21,10 @@ internal sealed class ProgramException : Exception
     /// <summary>True for syntax errors, shown with the offending line and a caret under the position.</summary>
     public bool ShowCaret { get; }
 
-    /// <summary>The 1-based line and column of <see cref="Position"/>.</summary>
+    /// <summary>
+    /// The 1-based line and column of <see cref="Position"/>, the column counted in characters as a person sees
+    /// them (grapheme clusters: <c>𝑥</c>, a surrogate pair, or <c>é</c> written with a combining accent, is one).
+    /// </summary>
     public (int Line, int Column) LineAndColumn
     {
         get
@@ -36,7 +39,7 @@ internal sealed class ProgramException : Exception
                 }
             }
 
-            return (line, Position - lineStart + 1);
+            return (line, Graphemes(Source[lineStart..]).TakeWhile(g => g.Start < Position - lineStart).Count() + 1);
         }
     }
 
@@ -51,20 +54,39 @@ internal sealed class ProgramException : Exception
         if (Position == 0) start = 0;
         int end = Source.IndexOf('\n', start);
         if (end < 0) end = Source.Length;
-        string text = Source[start..end].Replace('\t', ' ');
+        // Cut and pad by grapheme, so the caret stands under the whole character and no surrogate pair is split.
+        string[] text = [.. Graphemes(Source[start..end].Replace('\t', ' ')).Select(g => g.Text)];
+        int offset = column - 1;
 
         // Long lines (a whole program on one line) are cut to a window around the caret.
-        int offset = Position - start;
         const int Window = 60;
+        string prefix = "", suffix = "";
         if (text.Length > 2 * Window && offset > Window)
         {
             int cut = offset - Window;
-            text = "…" + text[cut..];
+            text = text[cut..];
+            prefix = "…";
             offset = offset - cut + 1;
         }
 
-        if (text.Length > 2 * Window) text = text[..(2 * Window)] + "…";
-        return $"{head}\n  {text}\n  {new string(' ', offset)}^";
+        if (text.Length > 2 * Window)
+        {
+            text = text[..(2 * Window)];
+            suffix = "…";
+        }
+
+        return $"{head}\n  {prefix}{string.Concat(text)}{suffix}\n  {new string(' ', offset)}^";
+    }
+
+    /// <summary>The grapheme clusters of <paramref name="text"/> with the UTF-16 offset each starts at.</summary>
+    private static IEnumerable<(int Start, string Text)> Graphemes(string text)
+    {
+        for (int i = 0; i < text.Length;)
+        {
+            int length = System.Globalization.StringInfo.GetNextTextElementLength(text, i);
+            yield return (i, text.Substring(i, length));
+            i += length;
+        }
     }
 
     /// <summary>

@@ -33,7 +33,8 @@ internal static class CsvFile
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            throw new CliException(e.Message);
+            // Messages quote fields and class names from the file.
+            throw new CliException(Printable.Text(e.Message, keepLineBreaks: true));
         }
     }
 

@@ -13,6 +13,7 @@ internal static class ModelBuilder
         int[] sizes = ParseSizes(layers);
         if (sizes[0] != inputs) throw new CliException($"--layers starts with {sizes[0]} inputs, but the data has {inputs} features per sample");
         if (sizes[^1] != outputs) throw new CliException($"--layers ends with {sizes[^1]} outputs, but the data and loss need {outputs}");
+        CheckMemory(layers, sizes);
         Initialization initialization = activation is "relu" or "leaky_relu" ? Initialization.HeNormal : Initialization.XavierUniform;
         var model = new Sequential<float>();
         for (int i = 0; i + 1 < sizes.Length; i++)
@@ -22,6 +23,27 @@ internal static class ModelBuilder
         }
 
         return model;
+    }
+
+    /// <summary>
+    /// Refuses, before drawing a single weight, a model whose parameters with their gradients and an optimizer's two
+    /// moments (16 bytes a parameter) exceed the memory this process may use: it would page for hours or be killed.
+    /// A layer too large for one array is left to the tensor, which names its shape.
+    /// </summary>
+    private static void CheckMemory(string text, int[] sizes)
+    {
+        long parameters = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            long weights = (long)sizes[i] * sizes[i + 1];
+            if (weights > Array.MaxLength) return;
+            parameters += weights + sizes[i + 1];
+        }
+
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (parameters * 16 > available)
+            throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                $"--layers {text}: {parameters:N0} parameters need {parameters * 16 / 1e9:0.#} GB with their gradients and the optimizer's state, but {available / 1e9:0.#} GB is available"));
     }
 
     private static Module<float> Activation(string name) => name switch

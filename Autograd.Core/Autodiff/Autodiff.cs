@@ -1,5 +1,6 @@
 using System.Numerics;
 using Autograd.Checking;
+using Autograd.Graph;
 using Autograd.Tensors;
 
 namespace Autograd;
@@ -28,6 +29,18 @@ public static class Autodiff
     /// <see cref="ArithmeticException"/> with that stack. Slow; for debugging.
     /// </summary>
     public static GradModeScope DetectAnomaly() => GradMode.SetAnomaly(enabled: true);
+
+    /// <summary>
+    /// Clears the gradient of <paramref name="output"/> and of every node it was computed from, values and tensors
+    /// alike (each node's <see cref="Node.ZeroGrad"/>): what a training loop over a hand-built scalar network calls
+    /// before the next backward pass. A model's parameters are cleared by its optimizer's or module's <c>ZeroGrad</c>.
+    /// </summary>
+    /// <param name="output">The result whose graph is cleared.</param>
+    public static void ZeroGrad(Node output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (Node node in GraphTraversal.TopologicalOrder(output)) node.ZeroGrad();
+    }
 
     /// <summary>
     /// The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/> (Σᵢ vᵢᵀ·∂outputᵢ/∂input

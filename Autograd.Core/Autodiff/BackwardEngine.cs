@@ -7,16 +7,13 @@ namespace Autograd;
 /// <summary>
 /// Reverse-mode differentiation of tensor graphs: walks the operation nodes in reverse topological order, runs each
 /// node's gradient rule on its accumulated upstream gradient, sums broadcast gradients back to each input's shape,
-/// and accumulates where a tensor feeds several consumers. Shared by <see cref="Tensor{T}.Backward"/> and
+/// and accumulates where a tensor feeds several consumers. A rule's row-sparse gradient goes as it is into a table
+/// that takes sparse gradients when the pass fills leaves and does not record itself, and is added into a dense
+/// gradient everywhere else. Shared by <see cref="Tensor{T}.Backward"/> and
 /// <see cref="Autodiff.Grad{T}(Tensor{T}[], Tensor{T}[], Tensor{T}[], bool, bool, bool)"/>.
 /// </summary>
 internal static class BackwardEngine
 {
-    [ThreadStatic] private static bool t_accumulatesIntoLeaves;
-
-    /// <summary>True while this thread runs a <see cref="Tensor{T}.Backward"/> pass (gradients go into leaves).</summary>
-    public static bool AccumulatesIntoLeaves => t_accumulatesIntoLeaves;
-
     /// <summary>
     /// Backpropagates from <paramref name="outputs"/>. With <paramref name="inputs"/> null, gradients are added to
     /// the leaves' <see cref="Tensor{T}.Grad"/> (Backward); otherwise the gradients of those inputs are returned and
@@ -64,67 +61,66 @@ internal static class BackwardEngine
 
         List<Node> order = GraphTraversal.OperationOrder(outputs);
         HashSet<Node>? leadsToInputs = wanted is null ? null : LeadingTo(order, wanted);
-        bool outerAccumulates = t_accumulatesIntoLeaves;
-        t_accumulatesIntoLeaves = inputs is null;
-        try
+        // Row-sparse gradients stay sparse only where they end: in a leaf's SparseGradient, in a pass that does not record.
+        bool keepsSparse = inputs is null && !createGraph;
+        using (GradMode.Set(createGraph))
         {
-            using (GradMode.Set(createGraph))
+            for (int n = order.Count - 1; n >= 0; n--)
             {
-                for (int n = order.Count - 1; n >= 0; n--)
+                var node = (Tensor<T>)order[n];
+                if (!pending.Remove(node, out Tensor<T>? grad)) continue;
+                // Grad runs only the rules on a path to the inputs it was asked for, as torch.autograd.grad does:
+                // the rest of the graph is neither computed nor released, and its hooks do not fire.
+                bool runs = leadsToInputs is null || AnyInputIn(node, leadsToInputs);
+                if (!runs && !wanted!.ContainsKey(node)) continue;
+                grad = node.ApplyHooks(grad);
+                if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
+                if (wanted is null && node.RetainsGrad) node.AccumulateGrad(grad, createGraph);
+                if (!runs) continue;
+
+                if (node.CustomOp is not null)
                 {
-                    var node = (Tensor<T>)order[n];
-                    if (!pending.Remove(node, out Tensor<T>? grad)) continue;
-                    // Grad runs only the rules on a path to the inputs it was asked for, as torch.autograd.grad does:
-                    // the rest of the graph is neither computed nor released, and its hooks do not fire.
-                    bool runs = leadsToInputs is null || AnyInputIn(node, leadsToInputs);
-                    if (!runs && !wanted!.ContainsKey(node)) continue;
-                    grad = node.ApplyHooks(grad);
-                    if (wanted is not null && wanted.TryGetValue(node, out int slot)) results![slot] = grad;
-                    if (wanted is null && node.RetainsGrad) node.AccumulateGrad(grad, createGraph);
-                    if (!runs) continue;
-
-                    Tensor<T>?[] inputGrads;
-                    if (GradMode.DetectAnomaly)
-                    {
-                        // The rule's own ops are not checked one by one: a NaN is blamed on the rule (with its op's
-                        // creation stack) once its gradients are out, as PyTorch names the failing backward function.
-                        using (GradMode.SetAnomaly(false)) inputGrads = node.RunBackward(grad, retainGraph);
-                    }
-                    else
-                    {
-                        inputGrads = node.RunBackward(grad, retainGraph);
-                    }
-
-                    for (int i = 0; i < node.InputCount; i++)
+                    Gradient<T>[] gradients = RunRule(node, grad, retainGraph, static (node, grad, retain) => node.RunCustomBackward(grad, retain));
+                    for (int i = 0; i < gradients.Length; i++)
                     {
                         Tensor<T> input = node.Input(i);
-                        Tensor<T>? inputGrad = inputGrads[i];
-                        if (inputGrad is null || !input.RequiresGrad) continue;
-                        if (leadsToInputs is not null && !leadsToInputs.Contains(input)) continue;
-                        inputGrad = inputGrad.SumToShape(input.ShapeArray);
-                        if (GradMode.DetectAnomaly) Anomaly.CheckBackward(node, i, inputGrad);
-                        Accumulate(pending, input, inputGrad);
+                        Gradient<T> gradient = gradients[i];
+                        if (gradient.IsNone || !Reaches(input, leadsToInputs)) continue;
+                        if (!gradient.IsRowSparse)
+                        {
+                            Deliver(pending, node, i, gradient.Dense!);
+                        }
+                        else if (keepsSparse && input.IsLeaf && input.TakesSparseGradient)
+                        {
+                            input.AddSparseGradient(gradient);
+                        }
+                        else
+                        {
+                            Deliver(pending, node, i, gradient.ToDense(input.ShapeArray[0]));
+                        }
                     }
                 }
-
-                // What is left is the leaves' gradients (and those of outputs that are leaves).
-                foreach (var (node, remaining) in pending)
+                else
                 {
-                    var leaf = (Tensor<T>)node;
-                    if (wanted is not null)
-                    {
-                        if (wanted.TryGetValue(leaf, out int slot)) results![slot] = leaf.ApplyHooks(remaining);
-                    }
-                    else if (leaf.RequiresGrad)
-                    {
-                        leaf.AccumulateGrad(leaf.ApplyHooks(remaining), createGraph);
-                    }
+                    Tensor<T>?[] inputGrads = RunRule(node, grad, retainGraph, static (node, grad, retain) => node.RunBackward(grad, retain));
+                    for (int i = 0; i < node.InputCount; i++)
+                        if (inputGrads[i] is { } inputGrad && Reaches(node.Input(i), leadsToInputs)) Deliver(pending, node, i, inputGrad);
                 }
             }
-        }
-        finally
-        {
-            t_accumulatesIntoLeaves = outerAccumulates;
+
+            // What is left is the leaves' gradients (and those of outputs that are leaves).
+            foreach (var (node, remaining) in pending)
+            {
+                var leaf = (Tensor<T>)node;
+                if (wanted is not null)
+                {
+                    if (wanted.TryGetValue(leaf, out int slot)) results![slot] = leaf.ApplyHooks(remaining);
+                }
+                else if (leaf.RequiresGrad)
+                {
+                    leaf.AccumulateGrad(leaf.ApplyHooks(remaining), createGraph);
+                }
+            }
         }
 
         if (inputs is not null)
@@ -140,6 +136,30 @@ internal static class BackwardEngine
         foreach (Node node in order)
             if (AnyInputIn(node, leading)) leading.Add(node);
         return leading;
+    }
+
+    /// <summary>Runs a node's rule; under anomaly detection the rule's own ops are not checked one by one: a NaN is
+    /// blamed on the rule (with its op's creation stack) once its gradients are out, as PyTorch names the failing
+    /// backward function.</summary>
+    private static TResult RunRule<T, TResult>(Tensor<T> node, Tensor<T> grad, bool retainGraph, Func<Tensor<T>, Tensor<T>, bool, TResult> rule)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!GradMode.DetectAnomaly) return rule(node, grad, retainGraph);
+        using (GradMode.SetAnomaly(false)) return rule(node, grad, retainGraph);
+    }
+
+    /// <summary>True when <paramref name="input"/> takes part: it requires gradients and, for Grad, leads to an input asked for.</summary>
+    private static bool Reaches<T>(Tensor<T> input, HashSet<Node>? leadsToInputs) where T : unmanaged, IFloatingPointIeee754<T> =>
+        input.RequiresGrad && (leadsToInputs is null || leadsToInputs.Contains(input));
+
+    /// <summary>Sums input <paramref name="index"/>'s gradient from <paramref name="node"/>'s rule back to its shape and adds it to what it has received.</summary>
+    private static void Deliver<T>(Dictionary<Node, Tensor<T>> pending, Tensor<T> node, int index, Tensor<T> inputGrad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Tensor<T> input = node.Input(index);
+        inputGrad = inputGrad.SumToShape(input.ShapeArray);
+        if (GradMode.DetectAnomaly) Anomaly.CheckBackward(node, index, inputGrad);
+        Accumulate(pending, input, inputGrad);
     }
 
     private static bool AnyInputIn(Node node, HashSet<Node> nodes)

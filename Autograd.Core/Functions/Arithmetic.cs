@@ -245,6 +245,15 @@ namespace Autograd
             /// <summary>x^exponent with a differentiable exponent. ∂/∂x = p·x^(p−1), ∂/∂p = x^p·ln x.</summary>
             /// <param name="exponent">The exponent, broadcast against x.</param>
             public TNum Pow(TNum exponent) => TNum.Apply(new Power(), x, exponent);
+
+            /// <summary>Applies an elementwise function given by its definition, built in or your own.</summary>
+            /// <param name="function">The definition, for example <c>new LeakyRelu(0.2)</c>.</param>
+            public TNum Apply<TFunction>(TFunction function) where TFunction : struct, IUnaryFunction => TNum.Apply(function, x);
+
+            /// <summary>Applies an elementwise function of two operands given by its definition, built in or your own.</summary>
+            /// <param name="function">The definition.</param>
+            /// <param name="other">The second operand, broadcast against x.</param>
+            public TNum Apply<TFunction>(TFunction function, TNum other) where TFunction : struct, IBinaryFunction => TNum.Apply(function, x, other);
         }
     }
 }

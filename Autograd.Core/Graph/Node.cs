@@ -33,6 +33,12 @@ public abstract class Node
     /// <summary>True for a constant leaf, whose gradient nobody asks for; writers show only its value.</summary>
     public abstract bool IsConstant { get; }
 
+    /// <summary>
+    /// Clears this node's own gradient, and only this node's, as PyTorch's <c>x.grad = None</c> and micrograd's
+    /// <c>p.grad = 0</c> do. To clear every node a result was computed from, use <see cref="Autodiff.ZeroGrad(Node)"/>.
+    /// </summary>
+    public abstract void ZeroGrad();
+
     /// <summary>Stamp of the last backward traversal that visited this node (see <see cref="GraphTraversal"/>).</summary>
     internal long VisitMark;
 

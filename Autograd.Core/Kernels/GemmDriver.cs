@@ -28,9 +28,12 @@ internal static unsafe class GemmDriver
         return (k + blocks - 1) / blocks;
     }
 
-    /// <summary>C[m×n] = op(A)·op(B) on the calling thread, with the packing buffers of <paramref name="workspace"/>.</summary>
+    /// <summary>
+    /// C[m×n] = op(A)·op(B) on the calling thread, with the packing buffers of <paramref name="workspace"/>, then the
+    /// <paramref name="epilogue"/> on each tile as the last depth block leaves it.
+    /// </summary>
     public static void Run<T, TKernel>(bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, nint lda, T* b, nint ldb, T* c, nint ldc, GemmWorkspace workspace)
+        T* a, nint lda, T* b, nint ldb, T* c, nint ldc, GemmWorkspace workspace, GemmEpilogue<T> epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>
     {
@@ -52,6 +55,8 @@ internal static unsafe class GemmDriver
                 int kc = Math.Min(kcMax, k - pc);
                 T* bBlock = transposeB ? b + jc * ldb + pc : b + pc * ldb + jc;
                 bool accumulate = pc > 0;
+                // The epilogue runs once, on the finished sums.
+                GemmEpilogue<T> last = pc + kc >= k ? epilogue.From(jc) : default;
                 if (m <= mcMax)
                 {
                     // One block of rows (a small batch): each B sliver is packed just before the few tiles that use
@@ -61,7 +66,7 @@ internal static unsafe class GemmDriver
                     {
                         int columns = Math.Min(nr, nc - jr);
                         PackB<T, TKernel>(transposeB, kc, columns, transposeB ? bBlock + jr * ldb : bBlock + jr, ldb, packedB);
-                        RunColumn<T, TKernel>(kc, m, packedA, packedB, c + jc + jr, ldc, columns, accumulate);
+                        RunColumn<T, TKernel>(kc, m, packedA, packedB, c + jc + jr, ldc, columns, accumulate, last.From(jr));
                     }
 
                     continue;
@@ -73,14 +78,18 @@ internal static unsafe class GemmDriver
                     int mc = Math.Min(mcMax, m - ic);
                     PackA<T, TKernel>(transposeA, mc, kc, transposeA ? a + pc * lda + ic : a + ic * lda + pc, lda, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
-                        RunColumn<T, TKernel>(kc, mc, packedA, packedB + jr * kc, c + ic * ldc + jc + jr, ldc, Math.Min(nr, nc - jr), accumulate);
+                        RunColumn<T, TKernel>(kc, mc, packedA, packedB + jr * kc, c + ic * ldc + jc + jr, ldc, Math.Min(nr, nc - jr), accumulate, last.From(jr));
                 }
             }
         }
     }
 
-    /// <summary>Multiplies every A sliver of a packed mc×kc block by one packed B sliver, into mc rows of C.</summary>
-    private static void RunColumn<T, TKernel>(int kc, int mc, T* packedA, T* bSliver, T* c, nint ldc, int columns, bool accumulate)
+    /// <summary>
+    /// Multiplies every A sliver of a packed mc×kc block by one packed B sliver, into mc rows of C, and applies the
+    /// epilogue to each tile while it is in L1.
+    /// </summary>
+    private static void RunColumn<T, TKernel>(int kc, int mc, T* packedA, T* bSliver, T* c, nint ldc, int columns, bool accumulate,
+        GemmEpilogue<T> epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>
     {
@@ -89,6 +98,7 @@ internal static unsafe class GemmDriver
         {
             rows = SliverRows(mc - ir, mr);
             TKernel.Run(kc, packedA, bSliver, c + ir * ldc, ldc, rows, columns, accumulate);
+            epilogue.Apply(c + ir * ldc, ldc, rows, columns);
         }
     }
 
@@ -161,9 +171,9 @@ internal static unsafe class GemmDriver
         for (int jr = 0; jr < nc; jr += nr, destination += nr * kc)
         {
             int columns = Math.Min(nr, nc - jr);
-            if (transposed && typeof(T) == typeof(float) && nr == 16 && columns == 16 && Avx.IsSupported)
+            if (transposed && typeof(T) == typeof(float) && nr % 8 == 0 && columns == nr && Avx.IsSupported)
             {
-                PackTransposedSliver((float*)(b + jr * ldb), ldb, kc, (float*)destination);
+                PackTransposedSliver((float*)(b + jr * ldb), ldb, kc, nr, (float*)destination);
             }
             else if (transposed)
             {
@@ -198,26 +208,27 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// Packs a full 16-column sliver of a transposed float32 B: destination[p·16 + j] = b[j·ldb + p]. Eight steps of p
-    /// at a time, each 8×8 block is transposed in registers, so both reads and writes are whole vectors.
+    /// Packs a full <paramref name="nr"/>-column sliver (a multiple of 8) of a transposed float32 B:
+    /// destination[p·nr + j] = b[j·ldb + p]. Eight steps of p at a time, each 8×8 block is transposed in registers, so
+    /// both reads and writes are whole vectors.
     /// </summary>
-    private static void PackTransposedSliver(float* b, nint ldb, int kc, float* destination)
+    private static void PackTransposedSliver(float* b, nint ldb, int kc, int nr, float* destination)
     {
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
-            for (int half = 0; half < 2; half++)
+            for (int block = 0; block < nr / 8; block++)
             {
-                float* rows = b + half * 8 * ldb + p;
+                float* rows = b + block * 8 * ldb + p;
                 Transpose8(
                     Avx.LoadVector256(rows), Avx.LoadVector256(rows + ldb), Avx.LoadVector256(rows + 2 * ldb), Avx.LoadVector256(rows + 3 * ldb),
                     Avx.LoadVector256(rows + 4 * ldb), Avx.LoadVector256(rows + 5 * ldb), Avx.LoadVector256(rows + 6 * ldb), Avx.LoadVector256(rows + 7 * ldb),
-                    destination + p * 16 + half * 8, 16);
+                    destination + p * nr + block * 8, nr);
             }
         }
 
         for (; p < kc; p++)
-            for (int j = 0; j < 16; j++) destination[p * 16 + j] = b[j * ldb + p];
+            for (int j = 0; j < nr; j++) destination[p * nr + j] = b[j * ldb + p];
     }
 
     /// <summary>

@@ -1,11 +1,11 @@
 using System.Numerics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Autograd.Kernels;
 
 /// <summary>The one entry the tensor ops use for C = op(A)·op(B), row-major with leading dimensions.</summary>
 /// <remarks>
-/// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with an AVX2+FMA register-tiled micro-kernel, or for a few
+/// A blocked, packed GEMM (see <see cref="GemmDriver"/>) with a register-tiled micro-kernel for AVX-512 or AVX2+FMA
+/// (chosen at run time, see <see cref="VectorPaths.Best"/>), or for a few
 /// rows or columns of a product with a transposed float32 B, dot products that read both operands in place (see
 /// <see cref="DotProductGemm"/>); split over up to <see cref="Parallelism.MaxThreads"/> threads by columns (or rows)
 /// of C. Every C element is summed in the same order whatever the thread count, so results are bit-identical across
@@ -27,15 +27,26 @@ internal static unsafe class MatrixProduct
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, Parallelism.MaxThreads, vectorized: true);
+        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, Parallelism.MaxThreads, VectorPaths.Best);
+
+    /// <summary>
+    /// C[i, j] = relu?((op(A)·op(B))[i, j] + bias[j]): a Linear layer's product, bias and ReLU in one pass over C
+    /// (see <see cref="GemmEpilogue{T}"/>); <paramref name="bias"/> holds the n values added to each row of C, or is
+    /// empty for none, and <paramref name="relu"/> says whether negative results become zero.
+    /// </summary>
+    public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, ReadOnlySpan<T> bias, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, Parallelism.MaxThreads, VectorPaths.Best, bias, relu);
 
     /// <summary>
     /// <see cref="Multiply{T}(bool, bool, int, int, int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int)"/>
-    /// on at most <paramref name="maxThreads"/> threads; <paramref name="vectorized"/> = false forces the portable
-    /// kernel (tests use both).
+    /// on at most <paramref name="maxThreads"/> threads with the kernels of <paramref name="path"/> (tests run every
+    /// path the machine can; one it cannot runs the portable kernel).
     /// </summary>
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int maxThreads, bool vectorized)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int maxThreads, VectorPath path,
+        ReadOnlySpan<T> bias = default, bool relu = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -44,34 +55,43 @@ internal static unsafe class MatrixProduct
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
         if (m == 0 || n == 0) return;
         CheckMatrix(c.Length, m, n, ldc, nameof(c));
+        if (!bias.IsEmpty && bias.Length != n)
+            throw new ArgumentException($"the bias has {bias.Length} values, not one for each of the {n} columns", nameof(bias));
         if (k == 0)
         {
             for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+            fixed (T* pc = c, pBias = bias)
+                new GemmEpilogue<T>(bias.IsEmpty ? null : pBias, relu).Apply(pc, ldc, m, n);
             return;
         }
 
         CheckMatrix(a.Length, transposeA ? k : m, transposeA ? m : k, lda, nameof(a));
         CheckMatrix(b.Length, transposeB ? n : k, transposeB ? k : n, ldb, nameof(b));
 
-        fixed (T* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c, pBias = bias)
         {
-            var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc);
-            if (vectorized && Fma.IsSupported && Avx2.IsSupported)
+            var epilogue = new GemmEpilogue<T>(bias.IsEmpty ? null : pBias, relu);
+            var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, epilogue);
+            // Each path's kernels are written for the registers its ISA has; a path the process cannot run falls
+            // back to the portable kernel.
+            switch (VectorPaths.CanRun(path) ? path : VectorPath.Portable)
             {
-                if (typeof(T) == typeof(float))
-                {
+                case VectorPath.Avx512 when typeof(T) == typeof(float):
+                    Split<float, Avx512Kernel<float>>(problem.As<float>(), maxThreads);
+                    return;
+                case VectorPath.Avx512 when typeof(T) == typeof(double):
+                    Split<double, Avx512Kernel<double>>(problem.As<double>(), maxThreads);
+                    return;
+                case VectorPath.Avx2 when typeof(T) == typeof(float):
                     Split<float, FmaKernelSingle>(problem.As<float>(), maxThreads);
                     return;
-                }
-
-                if (typeof(T) == typeof(double))
-                {
+                case VectorPath.Avx2 when typeof(T) == typeof(double):
                     Split<double, FmaKernelDouble>(problem.As<double>(), maxThreads);
                     return;
-                }
+                default:
+                    Split<T, PortableKernel<T>>(problem, maxThreads);
+                    return;
             }
-
-            Split<T, PortableKernel<T>>(problem, maxThreads);
         }
     }
 
@@ -91,7 +111,7 @@ internal static unsafe class MatrixProduct
         int threads = work < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, tiles), work / ParallelThreshold);
         // Chosen for the whole product, not per part: a part of a tall C has fewer rows than the whole, and summing
         // some parts one way and the rest another would make the result depend on the thread count.
-        bool dotProducts = typeof(TKernel) == typeof(FmaKernelSingle) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M, problem.N);
+        bool dotProducts = (typeof(TKernel) == typeof(FmaKernelSingle) || typeof(TKernel) == typeof(Avx512Kernel<float>)) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M, problem.N);
         if (threads <= 1)
         {
             RunPart<T, TKernel>(problem, dotProducts);
@@ -127,13 +147,15 @@ internal static unsafe class MatrixProduct
         {
             // x·Wᵀ of a small batch or of a narrow layer: the rows of A and B are read in place, not packed.
             DotProductGemm.Run(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
+            // This part of C (at most 32 rows, or 16 columns) is still in L2.
+            p.Epilogue.Apply(p.C, p.Ldc, p.M, p.N);
             return;
         }
 
         GemmWorkspace workspace = GemmWorkspace.Rent();
         try
         {
-            GemmDriver.Run<T, TKernel>(p.TransposeA, p.TransposeB, p.M, p.N, p.K, p.A, p.Lda, p.B, p.Ldb, p.C, p.Ldc, workspace);
+            GemmDriver.Run<T, TKernel>(p.TransposeA, p.TransposeB, p.M, p.N, p.K, p.A, p.Lda, p.B, p.Ldb, p.C, p.Ldc, workspace, p.Epilogue);
         }
         finally
         {
@@ -150,8 +172,9 @@ internal static unsafe class MatrixProduct
     }
 
     /// <summary>One GEMM call's operands as pointers, so that a thread's share is a sub-problem of the same form.</summary>
-    private readonly struct Problem<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, nint lda, T* b, nint ldb, T* c, nint ldc)
-        where T : unmanaged
+    private readonly struct Problem<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, nint lda, T* b, nint ldb, T* c, nint ldc,
+        GemmEpilogue<T> epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         public bool TransposeA { get; } = transposeA;
 
@@ -175,16 +198,18 @@ internal static unsafe class MatrixProduct
 
         public nint Ldc { get; } = ldc;
 
+        public GemmEpilogue<T> Epilogue { get; } = epilogue;
+
         /// <summary>Columns [start, end) of C: the same A, a slice of op(B).</summary>
         public Problem<T> Columns(int start, int end) =>
-            new(TransposeA, TransposeB, M, end - start, K, A, Lda, TransposeB ? B + start * Ldb : B + start, Ldb, C + start, Ldc);
+            new(TransposeA, TransposeB, M, end - start, K, A, Lda, TransposeB ? B + start * Ldb : B + start, Ldb, C + start, Ldc, Epilogue.From(start));
 
         /// <summary>Rows [start, end) of C: a slice of op(A), the same B.</summary>
         public Problem<T> Rows(int start, int end) =>
-            new(TransposeA, TransposeB, end - start, N, K, TransposeA ? A + start : A + start * Lda, Lda, B, Ldb, C + start * Ldc, Ldc);
+            new(TransposeA, TransposeB, end - start, N, K, TransposeA ? A + start : A + start * Lda, Lda, B, Ldb, C + start * Ldc, Ldc, Epilogue);
 
         /// <summary>The same problem over the same memory, typed as <typeparamref name="TOther"/> (which must be T).</summary>
-        public Problem<TOther> As<TOther>() where TOther : unmanaged =>
-            new(TransposeA, TransposeB, M, N, K, (TOther*)A, Lda, (TOther*)B, Ldb, (TOther*)C, Ldc);
+        public Problem<TOther> As<TOther>() where TOther : unmanaged, IFloatingPointIeee754<TOther> =>
+            new(TransposeA, TransposeB, M, N, K, (TOther*)A, Lda, (TOther*)B, Ldb, (TOther*)C, Ldc, new GemmEpilogue<TOther>((TOther*)Epilogue.Bias, Epilogue.Relu));
     }
 }

@@ -8,7 +8,7 @@ namespace Autograd.Kernels;
 /// Software prefetch for scattered table rows (embedding lookups): the hardware prefetcher follows streams, not
 /// a list of row indices, so a kernel that knows its next rows asks for them while it works on the current ones.
 /// </summary>
-internal static class RowPrefetch
+public static class RowPrefetch
 {
     private const int CacheLine = 64;
 

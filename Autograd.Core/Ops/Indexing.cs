@@ -73,29 +73,43 @@ public sealed partial class Tensor<T>
     {
         ArgumentNullException.ThrowIfNull(indices);
         int a = ShapeMath.NormalizeAxis(axis, Rank, "index_select");
-        var (outer, n, inner) = Split(_shape, a);
-        CheckRange(indices, n, "index_select");
-        ReadOnlySpan<T> x = Values;
-        // Every element is copied in below: no need to zero the array first.
-        var storage = TensorStorage<T>.Allocate(outer * indices.Length * inner, zeroed: false);
-        T[] values = storage.Array!;
-        for (int o = 0; o < outer; o++)
+        CheckRange(indices, _shape[a], "index_select");
+        return new IndexSelectOp(a, indices).Apply(this);
+    }
+
+    /// <summary>
+    /// index_select, recorded as a custom op so that its gradient along axis 0 of a 2-D table can be row-sparse: one
+    /// entry per looked-up row, referring to the upstream gradient's rows (see <see cref="RequireSparseGrad"/>).
+    /// </summary>
+    private sealed class IndexSelectOp(int axis, int[] indices) : CustomOp<T>("index_select")
+    {
+        protected override Tensor<T> Forward(CustomOpContext<T> context, IReadOnlyList<Tensor<T>> inputs)
         {
-            ReadOnlySpan<T> slab = x.Slice(o * n * inner, n * inner);
-            for (int j = 0; j < indices.Length; j++)
+            Tensor<T> source = inputs[0].Contiguous();
+            var (outer, n, inner) = Split(source._shape, axis);
+            ReadOnlySpan<T> x = source.Values;
+            // Every element is copied in below: no need to zero the array first.
+            var storage = TensorStorage<T>.Allocate(outer * indices.Length * inner, zeroed: false);
+            T[] values = storage.Array!;
+            for (int o = 0; o < outer; o++)
             {
-                // Looked-up rows are scattered (an embedding table): fetch a few ahead of the copy.
-                if (j + 4 < indices.Length) Kernels.RowPrefetch.Rows(slab, indices.AsSpan(j + 4, 1), inner);
-                slab.Slice(indices[j] * inner, inner).CopyTo(values.AsSpan((o * indices.Length + j) * inner, inner));
+                ReadOnlySpan<T> slab = x.Slice(o * n * inner, n * inner);
+                for (int j = 0; j < indices.Length; j++)
+                {
+                    // Looked-up rows are scattered (an embedding table): fetch a few ahead of the copy.
+                    if (j + 4 < indices.Length) Kernels.RowPrefetch.Rows(slab, indices.AsSpan(j + 4, 1), inner);
+                    slab.Slice(indices[j] * inner, inner).CopyTo(values.AsSpan((o * indices.Length + j) * inner, inner));
+                }
             }
+
+            int[] shape = (int[])source._shape.Clone();
+            shape[axis] = indices.Length;
+            context.State = n;
+            return new Tensor<T>(storage, shape);
         }
 
-        int[] shape = (int[])_shape.Clone();
-        shape[a] = indices.Length;
-        Tensor<T> table = this;
-        // An embedding table with sparse gradients keeps only the looked-up rows (see RequireSparseGrad).
-        return Record(new Tensor<T>(storage, shape), "index_select", [this],
-            g => a == 0 && table.TryAddSparseGradient(indices, g) ? [null] : [g.IndexAdd(a, indices, n)]);
+        protected override Gradient<T>[] Backward(CustomOpContext<T> context, Tensor<T> gradOutput) =>
+            [axis == 0 && gradOutput.Rank == 2 ? Gradient<T>.RowSparse(indices, gradOutput) : gradOutput.IndexAdd(axis, indices, (int)context.State!)];
     }
 
     /// <summary>The adjoint of <see cref="IndexSelect"/>: zeros with <paramref name="size"/> slices along the axis, and

@@ -41,6 +41,57 @@ public sealed partial class Tensor<T>
             g => IsTransposedMatrix(b) ? MatMul(g.Transpose(), a).Transpose() : MatMul(a.Transpose(), g));
     }
 
+    /// <summary>
+    /// A Linear layer as one op: y = x·Wᵀ + b, then max(0, y) when <paramref name="relu"/> is set, with W stored
+    /// [out, in] as in <c>torch.nn.Linear</c>. The bias and the ReLU are applied to each tile of the product as it is
+    /// written, not in passes of their own. With g' = g where y &gt; 0 (all of g without the ReLU), the gradients are
+    /// dx = g'·W, dW = g'ᵀ·x and db = Σ over the batch of g'.
+    /// </summary>
+    /// <param name="input">x, [batch, in]; other ranks are computed as the composed ops.</param>
+    /// <param name="weight">W, [out, in].</param>
+    /// <param name="bias">b, [out], or null.</param>
+    /// <param name="relu">Whether to clamp the result at zero (the subgradient 0 at the kink, as <c>relu</c>).</param>
+    /// <exception cref="ArgumentException">The shapes do not fit together.</exception>
+    public static Tensor<T> Linear(Tensor<T> input, Tensor<T> weight, Tensor<T>? bias = null, bool relu = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        bool fusable = input.Rank == 2 && weight.Rank == 2 && input._shape[1] == weight._shape[1]
+            && (bias is null || (bias.Rank == 1 && bias._shape[0] == weight._shape[0] && bias.IsContiguous));
+        if (!fusable)
+        {
+            // The same result as the composed ops, whose shape checks give the usual messages.
+            Tensor<T> composed = MatMul(input, weight.Transpose());
+            if (bias is not null) composed += bias;
+            return relu ? composed.Relu() : composed;
+        }
+
+        int m = input._shape[0], k = input._shape[1], n = weight._shape[0];
+        var c = TensorStorage<T>.Allocate(m * n, zeroed: k == 0);
+        if (m > 0 && n > 0)
+        {
+            var left = Operand.Of(input);
+            var right = Operand.Of(weight.Transpose());
+            ReadOnlySpan<T> shift = bias is null ? default : bias.AsReadOnlySpan();
+            MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.Array, n, shift, relu);
+        }
+
+        var y = new Tensor<T>(c, [m, n]);
+        Tensor<T>[] inputs = bias is null ? [input, weight] : [input, weight, bias];
+        bool[] needed = [.. inputs.Select(t => t._requiresGrad)];
+        return Record(y, "linear", inputs, g =>
+        {
+            // y > 0 exactly where x·Wᵀ + b > 0, so the saved output gives the ReLU's mask.
+            Tensor<T> passed = relu ? ReluBackward(g, y) : g;
+            var grads = new Tensor<T>?[inputs.Length];
+            if (needed[0]) grads[0] = MatMul(passed, weight);
+            // gᵀ·x is row-major [out, in] like W, so an optimizer reads it without a copy.
+            if (needed[1]) grads[1] = MatMul(passed.Transpose(), input);
+            if (inputs.Length > 2 && needed[2]) grads[2] = passed.Sum(0);
+            return grads;
+        });
+    }
+
     /// <summary>Whether a matrix is laid out column by column (the transpose of a row-major one), not row by row.</summary>
     private static bool IsTransposedMatrix(Tensor<T> matrix) =>
         matrix.Rank == 2 && matrix._shape[0] > 1 && matrix._shape[1] > 1 && matrix.Strides[0] == 1 && matrix.Strides[1] >= matrix._shape[0];

@@ -79,7 +79,7 @@ public sealed class Value : Node, IDifferentiable<Value>
         }
     }
 
-    /// <summary>∂output/∂this, filled in by <see cref="Backward"/>; accumulates on leaves until <see cref="ZeroGrad"/>.</summary>
+    /// <summary>∂output/∂this, filled in by <see cref="Backward"/>; accumulates on leaves until <see cref="ZeroGrad"/> (of this value, or <see cref="Autodiff.ZeroGrad(Node)"/> of a result computed from it).</summary>
     public double Grad { get; set; }
 
     /// <summary>The operation that produced this value, or null for a leaf.</summary>
@@ -122,11 +122,8 @@ public sealed class Value : Node, IDifferentiable<Value>
         ScalarBackward.Run(this);
     }
 
-    /// <summary>Sets the gradient of this value and of every value it was computed from to zero.</summary>
-    public void ZeroGrad()
-    {
-        foreach (Node node in GraphTraversal.TopologicalOrder(this)) ((Value)node).Grad = 0;
-    }
+    /// <inheritdoc/>
+    public override void ZeroGrad() => Grad = 0;
 
     /// <summary>Gives this value a display name and returns it, for fluent use: <c>(x + y).Named("q")</c>.</summary>
     /// <param name="label">The display name.</param>

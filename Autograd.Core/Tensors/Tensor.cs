@@ -19,22 +19,24 @@ internal delegate Tensor<T>?[] BackwardRule<T>(Tensor<T> gradOutput) where T : u
 /// Operations on tensors that require gradients record themselves; <see cref="Backward"/> computes the gradients.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-/// <remarks>A recorded tensor is immutable; only a leaf's elements may be updated in place (as optimizers do).</remarks>
+/// <remarks>
+/// A recorded tensor is immutable; only a leaf's elements may be updated in place (as optimizers do). A tensor is a
+/// view (shape, strides and offset) over a <see cref="Memory.TensorStorage{T}"/>; what the graph knows about it (op,
+/// inputs, gradient rule) is a <see cref="Recording{T}"/>, made only when an op is recorded; its gradient, hooks and
+/// sparse gradient are a <see cref="GradientSlot{T}"/>, made only when one is needed. The name is
+/// <c>Autograd.Tensor&lt;T&gt;</c>, as users of the library write it, although the System.Numerics.Tensors package
+/// that the kernels use has a <c>Tensor&lt;T&gt;</c> too: the library imports only that package's
+/// <c>TensorPrimitives</c>, and code that imports both namespaces picks one with an alias
+/// (<c>using FloatTensor = Autograd.Tensor&lt;float&gt;;</c>).
+/// </remarks>
 public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _shape;
-    private Tensor<T>[] _inputs = [];
-    private string _operation = "";
-    private Op? _op;
-    private BackwardRule<T>? _backward;
-    private bool _released;
     private int _writes;
     private Tensor<T>? _writesCountedBy;
-    private long _leafInputWrites;
     private bool _requiresGrad;
-    private bool _retainsGrad;
-    private RowSparseGradient<T>? _sparseGradient;
-    private List<Func<Tensor<T>, Tensor<T>?>>? _hooks;
+    private Recording<T>? _recording;
+    private GradientSlot<T>? _gradient;
 
     /// <summary>Views <paramref name="buffer"/> through <paramref name="shape"/> and <paramref name="strides"/>.</summary>
     internal Tensor(TensorStorage<T> buffer, int offset, int[] shape, int[] strides) : base(null)
@@ -117,14 +119,21 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         get => _requiresGrad;
         set
         {
-            if (!IsLeaf) throw new InvalidOperationException($"RequiresGrad can only be changed on a leaf; this tensor was recorded by '{_operation}' (use Detach() for a leaf copy)");
+            if (!IsLeaf) throw new InvalidOperationException($"RequiresGrad can only be changed on a leaf; this tensor was recorded by '{_recording!.Operation}' (use Detach() for a leaf copy)");
             _requiresGrad = value;
         }
     }
 
     /// <summary>∂output/∂this after <see cref="Backward"/>: kept for leaves that require gradients, accumulating across
     /// calls until <see cref="ZeroGrad"/>, and for results on which <see cref="RetainGrad"/> was called.</summary>
-    public Tensor<T>? Grad { get; set; }
+    public Tensor<T>? Grad
+    {
+        get => _gradient?.Grad;
+        set => Slot.Grad = value;
+    }
+
+    /// <summary>This tensor's gradient slot, made on first use (atomically: passes on several threads may reach it at once).</summary>
+    private GradientSlot<T> Slot => _gradient ?? Interlocked.CompareExchange(ref _gradient, new GradientSlot<T>(this), null) ?? _gradient;
 
     /// <summary>Marks this tensor's gradients as requested and returns it, for fluent use: <c>Tensor.Randn(...).RequireGrad()</c>.</summary>
     public Tensor<T> RequireGrad()
@@ -134,71 +143,27 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>Keeps this result's gradient in <see cref="Grad"/> during backward (leaves keep theirs anyway).</summary>
-    public void RetainGrad() => _retainsGrad = true;
+    public void RetainGrad() => Slot.Retains = true;
 
-    internal bool RetainsGrad => _retainsGrad || (IsLeaf && _requiresGrad);
+    internal bool RetainsGrad => (IsLeaf && _requiresGrad) || _gradient is { Retains: true };
 
-    /// <summary>Clears <see cref="Grad"/> and empties <see cref="SparseGradient"/> (keeping its buffers).</summary>
+    /// <summary>Clears this tensor's own <see cref="Grad"/> and empties its <see cref="SparseGradient"/> (keeping its buffers).</summary>
     /// <remarks>A gradient that backward made inside a <see cref="TensorScope"/> goes back to the pool for the next
     /// step: the cleared <see cref="Grad"/> tensor may no longer be read.</remarks>
-    public void ZeroGrad()
-    {
-        lock (GradientLock)
-        {
-            if (Grad is { } grad && ReferenceEquals(grad.Buffer.Owner, this)) grad.Buffer.Release(ReleaseReason.GradientCleared);
-            Grad = null;
-            _sparseGradient?.Clear();
-        }
-    }
+    public override void ZeroGrad() => _gradient?.Clear();
 
-    /// <summary>
-    /// Guards this tensor's gradients: backward passes on several threads may reach one shared parameter at once, and
-    /// each must add its part (as PyTorch accumulates under a lock). A few shared locks, picked by identity, instead of
-    /// one object per tensor.
-    /// </summary>
-    private object GradientLock => GradientLocks[(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this) & int.MaxValue) % GradientLocks.Length];
-
-    private static readonly object[] GradientLocks = [.. Enumerable.Range(0, 64).Select(_ => new object())];
-
-    /// <summary>
-    /// Adds a gradient that backward computed to <see cref="Grad"/>. The first one is stored as it is and, when it was
-    /// made in a scope, handed to this tensor; later ones are added in place into a gradient this tensor owns alone
-    /// (as PyTorch accumulates), or into a new tensor when the pass records itself or the gradient is shared.
-    /// </summary>
-    internal void AccumulateGrad(Tensor<T> grad, bool createGraph)
-    {
-        lock (GradientLock) AccumulateGradLocked(grad, createGraph);
-    }
-
-    private void AccumulateGradLocked(Tensor<T> grad, bool createGraph)
-    {
-        if (Grad is null)
-        {
-            Grad = grad;
-            grad.Buffer.TransferTo(this);
-            return;
-        }
-
-        if (!createGraph && ReferenceEquals(Grad.Buffer.Owner, this) && !Grad._requiresGrad && Grad.IsContiguous
-            && Tensors.ShapeMath.SameShape(Grad._shape, grad._shape))
-        {
-            Kernels.Elementwise.AddInto(Grad, grad);
-            return;
-        }
-
-        Grad += grad;
-        Grad.Buffer.TransferTo(this);
-    }
+    /// <summary>Adds a gradient that backward computed to <see cref="Grad"/> (see <see cref="GradientSlot{T}.Accumulate"/>).</summary>
+    internal void AccumulateGrad(Tensor<T> grad, bool createGraph) => Slot.Accumulate(grad, createGraph);
 
     private InvalidOperationException Released() => new(
-        $"this {DType} tensor of shape {Tensors.ShapeMath.Format(_shape)}{(_operation.Length > 0 ? $" (made by '{_operation}')" : "")} can no longer be read: " +
+        $"this {DType} tensor of shape {Tensors.ShapeMath.Format(_shape)}{(_recording is { } recording ? $" (made by '{recording.Operation}')" : "")} can no longer be read: " +
         (Buffer.Reason == ReleaseReason.GradientCleared
             ? "it was a gradient that ZeroGrad() cleared, and its elements went back to the pool. Copy a gradient (ToArray()) before clearing it to keep its values."
             : "it was made inside a TensorScope that has ended, and its elements went back to the pool. Keep it with scope.Keep(tensor) before the scope ends, or copy it out (ToArray())."));
 
     /// <summary>
     /// Makes this 2-D leaf (an embedding table) receive its gradient from row lookups
-    /// (<see cref="IndexSelect"/> along axis 0) in row-sparse form, in <see cref="SparseGradient"/>, instead of
+    /// (<see cref="IndexSelect"/> along axis 0, and any op whose rule gives a row-sparse <see cref="Gradient{T}"/>) in row-sparse form, in <see cref="SparseGradient"/>, instead of
     /// as a dense <see cref="Grad"/>. Also sets <see cref="RequiresGrad"/>. Returns this tensor.
     /// </summary>
     /// <remarks>
@@ -209,43 +174,20 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public Tensor<T> RequireSparseGrad()
     {
         if (!IsLeaf || Rank != 2)
-            throw new InvalidOperationException($"RequireSparseGrad needs a 2-D leaf (an embedding table), not a {(IsLeaf ? "leaf" : $"result of '{_operation}'")} of shape {Tensors.ShapeMath.Format(_shape)}");
+            throw new InvalidOperationException($"RequireSparseGrad needs a 2-D leaf (an embedding table), not a {(IsLeaf ? "leaf" : $"result of '{_recording!.Operation}'")} of shape {Tensors.ShapeMath.Format(_shape)}");
         RequiresGrad = true;
-        _sparseGradient ??= new RowSparseGradient<T>(_shape[0], _shape[1]);
+        Slot.KeepSparse(_shape[0], _shape[1]);
         return this;
     }
 
     /// <summary>The row-sparse gradient of a table made with <see cref="RequireSparseGrad"/>; null otherwise.</summary>
-    public RowSparseGradient<T>? SparseGradient => _sparseGradient;
+    public RowSparseGradient<T>? SparseGradient => _gradient?.Sparse;
 
-    /// <summary>
-    /// Adds the gradient of a row lookup to <see cref="SparseGradient"/> when this table takes sparse gradients and
-    /// the pass accumulates into leaves; false when the dense rule must run instead.
-    /// </summary>
-    internal bool TryAddSparseGradient(int[] rows, Tensor<T> gradient)
-    {
-        if (!TakesSparseGradient) return false;
-        lock (GradientLock) _sparseGradient!.Add(rows, gradient);
-        return true;
-    }
+    /// <summary>True when a row-sparse gradient may go into <see cref="SparseGradient"/> as it is: a hook needs the dense gradient.</summary>
+    internal bool TakesSparseGradient => _gradient is { TakesSparse: true };
 
-    /// <summary>Like <see cref="TryAddSparseGradient"/> for fused ops: use u of row rows[u] receives scales[u]·vectors[vectorOfUse[u]].</summary>
-    internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse)
-    {
-        if (!TakesSparseGradient) return false;
-        lock (GradientLock) _sparseGradient!.AddScaled(rows, vectors, scales, vectorOfUse, 0);
-        return true;
-    }
-
-    /// <summary>Like <see cref="TryAddSparseGradient"/> for fused ops with a fixed number of uses per vector: use u receives scales[u]·vectors[u / usesPerVector].</summary>
-    internal bool TryAddScaledSparseGradient(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, int usesPerVector)
-    {
-        if (!TakesSparseGradient) return false;
-        lock (GradientLock) _sparseGradient!.AddScaled(rows, vectors, scales, [], usesPerVector);
-        return true;
-    }
-
-    internal bool TakesSparseGradient => _sparseGradient is not null && _hooks is null && BackwardEngine.AccumulatesIntoLeaves && !GradMode.IsEnabled;
+    /// <summary>Adds the entries of a row-sparse gradient to <see cref="SparseGradient"/>.</summary>
+    internal void AddSparseGradient(in Gradient<T> gradient) => _gradient!.AddSparse(gradient);
 
     /// <summary>
     /// Registers a hook called with this tensor's gradient each time it is computed; a non-null return replaces the
@@ -255,36 +197,33 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public IDisposable RegisterHook(Func<Tensor<T>, Tensor<T>?> hook)
     {
         ArgumentNullException.ThrowIfNull(hook);
-        (_hooks ??= []).Add(hook);
-        return new HookHandle(() => _hooks.Remove(hook));
+        return Slot.AddHook(hook);
     }
 
-    internal Tensor<T> ApplyHooks(Tensor<T> grad)
-    {
-        if (_hooks is null) return grad;
-        foreach (var hook in _hooks.ToArray()) grad = hook(grad) ?? grad;
-        return grad;
-    }
+    internal Tensor<T> ApplyHooks(Tensor<T> grad) => _gradient is { } slot ? slot.ApplyHooks(grad) : grad;
 
     /// <summary>A tensor sharing this one's elements but cut from the graph: a leaf that does not require gradients.</summary>
     public Tensor<T> Detach() => new(Buffer, Offset, _shape, Strides) { Label = Label };
 
     /// <summary>The stack where this op was recorded, kept only under anomaly detection.</summary>
-    internal string? CreationStack { get; private set; }
+    internal string? CreationStack => _recording?.CreationStack;
 
     /// <inheritdoc/>
-    public override string Operation => _op?.Label ?? _operation;
+    public override string Operation => _recording is { } recording ? recording.Definition?.Label ?? recording.Operation : "";
 
     /// <summary>The elementwise function that recorded this tensor, or null for a leaf or another kind of op.</summary>
-    internal Op? Op => _op;
+    internal Op? Op => _recording?.Definition;
+
+    /// <summary>The custom op that recorded this tensor, or null.</summary>
+    internal CustomOp<T>? CustomOp => _recording?.Custom?.Op;
 
     /// <inheritdoc/>
-    public override int InputCount => _inputs.Length;
+    public override int InputCount => _recording?.Inputs.Length ?? 0;
 
     /// <inheritdoc/>
-    public override Node GetInput(int index) => _inputs[index];
+    public override Node GetInput(int index) => Input(index);
 
-    internal Tensor<T> Input(int index) => _inputs[index];
+    internal Tensor<T> Input(int index) => _recording is { } recording ? recording.Inputs[index] : throw new ArgumentOutOfRangeException(nameof(index), index, "a leaf has no inputs");
 
     /// <inheritdoc/>
     public override bool IsConstant => IsLeaf && !_requiresGrad;
@@ -294,13 +233,29 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// gradient rule, unless recording is off or no input requires gradients.
     /// </summary>
     internal static Tensor<T> Record(Tensor<T> result, string op, Tensor<T>[] inputs, BackwardRule<T> backward) =>
-        Record(result, op, null, inputs, backward);
+        Record(result, op, null, inputs, backward, null);
 
     /// <summary>Records <paramref name="result"/> as the output of the elementwise function <paramref name="op"/>.</summary>
     internal static Tensor<T> Record(Tensor<T> result, Op op, Tensor<T>[] inputs, BackwardRule<T> backward) =>
-        Record(result, op.Name, op, inputs, backward);
+        Record(result, op.Name, op, inputs, backward, null);
 
-    private static Tensor<T> Record(Tensor<T> result, string op, Op? definition, Tensor<T>[] inputs, BackwardRule<T> backward)
+    /// <summary>Records <paramref name="result"/> as the output of a <see cref="CustomOp{T}"/> application.</summary>
+    internal static Tensor<T> RecordCustom(Tensor<T> result, CustomOpContext<T> context) =>
+        Record(result, context.Op.Name, null, (Tensor<T>[])context.Inputs, null, context);
+
+    /// <summary>
+    /// Records a gradient that a once-differentiable rule computed over raw elements, in a pass that records itself:
+    /// it stands in the graph as a node whose own derivative is an error naming <paramref name="op"/>.
+    /// </summary>
+    internal static Tensor<T> RecordOnceDifferentiable(Tensor<T> gradient, string op, Tensor<T> gradOutput, IReadOnlyList<Tensor<T>> inputs) =>
+        Record(gradient.Alias(), $"{op}_backward", null, [gradOutput, .. inputs], _ => throw new InvalidOperationException(
+            $"'{op}' is once differentiable: its backward rule works on raw elements, so its gradient has no derivative of its own. " +
+            "Write the rule with tensor ops (and leave IsOnceDifferentiable false) to differentiate through it again."), null);
+
+    /// <summary>A new tensor over the same elements, not yet in the graph.</summary>
+    internal Tensor<T> Alias() => new(Buffer, Offset, _shape, Strides) { _writesCountedBy = WriteCounter, Label = Label };
+
+    private static Tensor<T> Record(Tensor<T> result, string op, Op? definition, Tensor<T>[] inputs, BackwardRule<T>? backward, CustomOpContext<T>? custom)
     {
         if (GradMode.DetectAnomaly) Anomaly.CheckForward(result, op);
         if (!GradMode.IsEnabled) return result;
@@ -308,21 +263,15 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
         foreach (Tensor<T> input in inputs) requires |= input._requiresGrad;
         if (!requires) return result;
 
-        result._inputs = inputs;
-        result._leafInputWrites = LeafWrites(inputs);
-        result._operation = op;
-        result._op = definition;
-        result._backward = backward;
+        result._recording = new Recording<T>(inputs, op, definition, backward, custom);
         result._requiresGrad = true;
-        if (GradMode.DetectAnomaly) result.CreationStack = Environment.StackTrace;
         return result;
     }
 
     /// <summary>
     /// Records an op whose gradient is one rule per input (∂L/∂inputᵢ from ∂L/∂output), as derivatives tables list
     /// them. A rule runs only when its input requires gradients: the weight gradient of a first layer never computes
-    /// the gradient of the data it was fed. A rule returns null when it has delivered its gradient itself (into a
-    /// row-sparse gradient).
+    /// the gradient of the data it was fed.
     /// </summary>
     internal static Tensor<T> RecordEach(Tensor<T> result, string op, Tensor<T>[] inputs, params Func<Tensor<T>, Tensor<T>?>[] rules) =>
         RecordEach(result, op, null, inputs, rules);
@@ -341,37 +290,24 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
             for (int i = 0; i < rules.Length; i++)
                 if (needed[i]) grads[i] = rules[i](g);
             return grads;
-        });
+        }, null);
     }
 
-    /// <summary>Runs this node's gradient rule, releasing what it saved unless the graph is retained.</summary>
+    /// <summary>Runs this node's gradient rule, releasing what it saved unless the graph is retained; every gradient
+    /// dense (a custom op's row-sparse ones added up).</summary>
     internal Tensor<T>?[] RunBackward(Tensor<T> gradOutput, bool retainGraph)
     {
-        if (_released)
-            throw new InvalidOperationException(
-                $"Trying to backpropagate through the graph a second time: the tensors saved by '{_operation}' were released after the first backward pass. Pass retainGraph: true to the first Backward or Grad call to backpropagate through it again.");
-        if (LeafWrites(_inputs) != _leafInputWrites) throw WrittenInPlace();
-        BackwardRule<T> rule = _backward!;
-        if (!retainGraph)
-        {
-            _backward = null;
-            _released = true;
-        }
-
-        return rule(gradOutput);
+        Recording<T> recording = _recording!;
+        if (recording.Custom is null) return recording.RunRule(gradOutput, retainGraph);
+        Gradient<T>[] gradients = recording.RunCustomRule(gradOutput, retainGraph);
+        var dense = new Tensor<T>?[gradients.Length];
+        for (int i = 0; i < gradients.Length; i++)
+            dense[i] = gradients[i].IsRowSparse ? gradients[i].ToDense(recording.Inputs[i]._shape[0]) : gradients[i].Dense;
+        return dense;
     }
 
-    /// <summary>
-    /// The sum of the write counts of an op's leaf inputs. Counts only grow, so an unchanged sum means no leaf input
-    /// was written since the op was recorded. Results of ops are never written, so only leaves need watching.
-    /// </summary>
-    private static long LeafWrites(Tensor<T>[] inputs)
-    {
-        long writes = 0;
-        foreach (Tensor<T> input in inputs)
-            if (input.IsLeaf) writes += input.Writes;
-        return writes;
-    }
+    /// <summary>Runs the rule of the <see cref="CustomOp{T}"/> that recorded this node, releasing what it saved unless the graph is retained.</summary>
+    internal Gradient<T>[] RunCustomBackward(Tensor<T> gradOutput, bool retainGraph) => _recording!.RunCustomRule(gradOutput, retainGraph);
 
     /// <summary>Counts a write to this tensor's elements in place, for the check in <see cref="RunBackward"/>.</summary>
     internal void MarkWritten() => WriteCounter._writes++;
@@ -379,21 +315,12 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <summary>The tensor whose count of in-place writes this one shares: the tensor a view was made of, or itself.</summary>
     private Tensor<T> WriteCounter => _writesCountedBy ?? this;
 
-    private int Writes => WriteCounter._writes;
+    /// <summary>How many times these elements were written in place (see <see cref="AsSpan"/>).</summary>
+    internal int Writes => WriteCounter._writes;
 
     /// <summary>A view of these elements (a reshape, transpose, slice or broadcast) that shares this tensor's count of
     /// in-place writes, so that a write through either is seen by ops recorded on the other.</summary>
     internal Tensor<T> View(int offset, int[] shape, int[] strides) => new(Buffer, offset, shape, strides) { _writesCountedBy = WriteCounter };
-
-    private InvalidOperationException WrittenInPlace()
-    {
-        // Only a leaf written at least once can have changed; the sum does not say which one did.
-        var leaves = _inputs.Where(input => input.IsLeaf && input.Writes > 0).Distinct().Select(input =>
-            $"{(input.Label is { } label ? $"'{label}' " : "")}({DType} {Tensors.ShapeMath.Format(input._shape)})").ToList();
-        string which = leaves.Count == 1 ? $"its input {leaves[0]}" : $"one of its inputs {string.Join(", ", leaves)}";
-        return new InvalidOperationException(
-            $"'{_operation}' cannot compute its gradient: {which} was written in place (through AsSpan) after '{_operation}' used it, so backward would mix old and new values. Write a tensor only after the backward passes through the graphs that use it (as an optimizer step does), or run the forward pass again.");
-    }
 
     /// <summary>
     /// Backpropagation from this tensor: computes ∂this/∂leaf for every leaf that requires gradients and adds it to
@@ -463,7 +390,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     /// <exception cref="InvalidOperationException">The tensor is a recorded result or not contiguous.</exception>
     public Span<T> AsSpan()
     {
-        if (!IsLeaf) throw new InvalidOperationException($"only a leaf's elements may be written; this tensor was recorded by '{_operation}'");
+        if (!IsLeaf) throw new InvalidOperationException($"only a leaf's elements may be written; this tensor was recorded by '{_recording!.Operation}'");
         if (!IsContiguous) throw new InvalidOperationException("AsSpan needs a contiguous tensor");
         Span<T> elements = Storage.AsSpan(Offset, Size);
         MarkWritten();
@@ -495,7 +422,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public override string FormatDefinition(IReadOnlyList<string> inputNames)
     {
         ArgumentNullException.ThrowIfNull(inputNames);
-        return _operation.Length == 0 ? Label ?? "tensor" : $"{_operation}({string.Join(", ", inputNames)})";
+        return _recording is { } recording ? $"{recording.Operation}({string.Join(", ", inputNames)})" : Label ?? "tensor";
     }
 
     private static string Describe(Tensor<T> tensor)
@@ -536,9 +463,4 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
 
     /// <inheritdoc/>
     public override string ToString() => $"tensor({ToText(6)}, {DType}{(RequiresGrad ? ", requires grad" : "")})";
-
-    private sealed class HookHandle(Action remove) : IDisposable
-    {
-        public void Dispose() => remove();
-    }
 }

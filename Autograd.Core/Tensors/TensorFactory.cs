@@ -118,6 +118,15 @@ public static class Tensor
         return new Tensor<T>(data, dims);
     }
 
+    /// <summary>
+    /// A tensor whose elements are not initialized (PyTorch's <c>torch.empty</c>): for a result that the caller writes
+    /// in full through <see cref="Tensor{T}.AsSpan"/>, such as a custom op's output. Inside a <see cref="TensorScope"/>
+    /// its elements come from the scope's pool, so they may hold anything.
+    /// </summary>
+    /// <param name="shape">The shape.</param>
+    public static Tensor<T> Empty<T>(params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(TensorStorage<T>.Allocate(ShapeMath.Size(ShapeMath.Validate(shape, "Empty")), zeroed: false), (int[])shape.Clone());
+
     /// <summary>A tensor of zeros.</summary>
     /// <param name="shape">The shape.</param>
     public static Tensor<T> Zeros<T>(params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>

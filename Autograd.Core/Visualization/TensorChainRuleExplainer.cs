@@ -164,6 +164,10 @@ public static class TensorChainRuleExplainer
             };
         }
 
+        if (node.CustomOp is { } custom
+            && custom.DescribeGradient(i, g, [.. Enumerable.Range(0, node.InputCount).Select(k => names[node.GetInput(k)])]) is { } described)
+            return described;
+
         string x(int k) => names[node.GetInput(k)];
         string y = names[node];
         var a = (Tensor<double>)node.GetInput(0);
@@ -171,7 +175,7 @@ public static class TensorChainRuleExplainer
         {
             case "sum": return $"{g} copied to every element of {x(0)}, {Shape(a)}";
             case "mean": return $"{g} divided by the count and copied to every element of {x(0)}, {Shape(a)}";
-            case "dot_rows": return i == 0 ? $"Σ over each row's table rows of {g} · {x(1)}[row]" : $"{g} · {x(0)}[i] added into each used row of {x(1)}";
+            case "index_select": return $"{g}'s slices added into the looked-up positions of zeros of {Shape(a)}";
             case "max" or "min": return $"{g} routed to the position of each {node.Operation}imum of {x(0)} (shared equally among ties), zeros elsewhere";
             case "softmax": return $"{y} ⊙ ({g} − Σ({g} ⊙ {y}) along the axis)";
             case "log_softmax": return $"{g} − softmax({x(0)}) ⊙ Σ {g} along the axis";

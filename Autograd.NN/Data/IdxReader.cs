@@ -25,7 +25,7 @@ public static class IdxReader
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return Read(Gunzip(path), path);
-        using FileStream file = File.OpenRead(path);
+        using FileStream file = DataFile.OpenRead(path);
         return Read(file, path);
     }
 
@@ -33,9 +33,14 @@ public static class IdxReader
     /// The decompressed bytes of the gzip file at <paramref name="path"/>, checked against the CRC-32 and length in
     /// the file's last 8 bytes: .NET's <see cref="GZipStream"/> ends quietly when a file is cut short.
     /// </summary>
+    /// <remarks>
+    /// Decompression stops one byte past the size the IDX header declares, and the buffer is made that size once
+    /// the header is read, so a gzip bomb costs at most what its header asks for; a header that asks for more than
+    /// deflate can expand the compressed bytes to is refused before anything is allocated.
+    /// </remarks>
     private static MemoryStream Gunzip(string path)
     {
-        byte[] compressed = File.ReadAllBytes(path);
+        byte[] compressed = DataFile.ReadAllBytes(path);
         if (compressed.Length < 2 || compressed[0] != 0x1F || compressed[1] != 0x8B)
         {
             string start = Convert.ToHexString(compressed.AsSpan(0, Math.Min(2, compressed.Length)));
@@ -45,17 +50,25 @@ public static class IdxReader
         // A gzip member is at least a 10-byte header and an 8-byte trailer.
         if (compressed.Length < 18) throw new InvalidDataException($"{path}: truncated gzip data: the file ends at offset {compressed.Length}, before a gzip header and trailer");
         var output = new MemoryStream();
-        bool tooLong = false;
+        long? declared = null;
+        bool tooLong = false, badHeader = false;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
             var buffer = new byte[1 << 16];
             int read;
-            while (!tooLong && (read = gzip.Read(buffer)) > 0)
+            while (!tooLong && !badHeader && (read = gzip.Read(buffer, 0, declared is null ? HeaderBytes(output) : buffer.Length)) > 0)
             {
-                // A corrupt or hostile file must not make us decompress gigabytes: nothing valid is longer.
-                tooLong = output.Length + read > MaxFileBytes;
-                if (!tooLong) output.Write(buffer, 0, read);
+                // A corrupt or hostile file must not make us decompress gigabytes: nothing valid is longer than its header says.
+                tooLong = output.Length + read > (declared ?? MaxFileBytes);
+                if (tooLong) break;
+                output.Write(buffer, 0, read);
+                if (declared is null && DeclaredLength(output, out badHeader) is long length)
+                {
+                    declared = length;
+                    if (length > (long)compressed.Length * MaxDeflateRatio) break;
+                    output.Capacity = (int)length;
+                }
             }
         }
         catch (InvalidDataException e)
@@ -64,13 +77,58 @@ public static class IdxReader
             throw new InvalidDataException($"{path}: not valid gzip data: decompression fails after {output.Length} bytes of output (the compressed data or its CRC-32 is corrupt)", e);
         }
 
-        if (tooLong) throw new InvalidDataException($"{path}: decompresses to more than {MaxFileBytes} bytes, more than any IDX file of at most {MaxElements} elements");
+        if (declared > (long)compressed.Length * MaxDeflateRatio)
+            throw new InvalidDataException($"{path}: the IDX header declares {declared} bytes, more than the {compressed.Length} compressed bytes can hold (deflate expands at most {MaxDeflateRatio}-fold)");
+        if (tooLong)
+            throw new InvalidDataException(declared is long d
+                ? $"{path}: decompresses to more than the {d} bytes its IDX header declares; the file is damaged"
+                : $"{path}: decompresses to more than {MaxFileBytes} bytes, more than any IDX file of at most {MaxElements} elements");
+        output.Position = 0;
+        // Not an IDX header: the reader names what is wrong with it, from the bytes decompressed so far.
+        if (badHeader) return output;
         // The decompressed bytes are read where they are, not copied out of the stream's buffer.
         ReadOnlySpan<byte> data = output.GetBuffer().AsSpan(0, (int)output.Length);
         if (!TrailerMatches(compressed, data))
             throw new InvalidDataException($"{path}: truncated gzip data: the file's last 8 bytes (offset {compressed.Length - 8}) are not the CRC-32 and length of the data; it is cut short or damaged");
-        output.Position = 0;
         return output;
+    }
+
+    /// <summary>The most deflate can expand data: a 258-byte match in about two bits, about 1032-fold.</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    /// <summary>How many bytes to decompress next while the IDX header is incomplete: one at a time up to its end.</summary>
+    private static int HeaderBytes(MemoryStream output) => output.Length < 4 ? 4 - (int)output.Length : 1;
+
+    /// <summary>
+    /// The whole length of the IDX file whose first bytes are in <paramref name="output"/>: the header and the data it
+    /// declares, or null while the header is incomplete or when it is not a valid header (<paramref name="bad"/>).
+    /// </summary>
+    private static long? DeclaredLength(MemoryStream output, out bool bad)
+    {
+        bad = false;
+        ReadOnlySpan<byte> bytes = output.GetBuffer().AsSpan(0, (int)output.Length);
+        if (bytes.Length < 4) return null;
+        int rank = bytes[3];
+        if (bytes[0] != 0 || bytes[1] != 0 || bytes[2] != UnsignedByte || rank is < 1 or > 4)
+        {
+            bad = true;
+            return null;
+        }
+
+        if (bytes.Length < 4 + 4 * rank) return null;
+        long elements = 1;
+        for (int d = 0; d < rank; d++)
+        {
+            uint size = BinaryPrimitives.ReadUInt32BigEndian(bytes[(4 + 4 * d)..]);
+            elements *= size;
+            if (size == 0 || elements > MaxElements)
+            {
+                bad = true;
+                return null;
+            }
+        }
+
+        return 4 + 4 * rank + elements;
     }
 
     /// <summary>

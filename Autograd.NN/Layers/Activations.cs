@@ -32,7 +32,7 @@ public sealed class ReLU<T> : Module<T> where T : unmanaged, IFloatingPointIeee7
 public sealed class LeakyReLU<T>(double slope = 0.01) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The slope for negative inputs.</summary>
-    public double Slope { get; } = slope;
+    public double Slope { get; } = double.IsFinite(slope) ? slope : throw new ArgumentOutOfRangeException(nameof(slope), slope, "leaky_relu: the slope must be a finite number");
 
     /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => input.LeakyRelu(Slope);

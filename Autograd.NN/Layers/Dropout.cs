@@ -16,7 +16,7 @@ public sealed class Dropout<T> : Module<T> where T : unmanaged, IFloatingPointIe
     /// <param name="seed">Seed of the masks; when omitted, the next of <see cref="Seeds"/>.</param>
     public Dropout(double probability = 0.5, int? seed = null)
     {
-        if (probability is < 0 or >= 1)
+        if (!(probability >= 0 && probability < 1))
             throw new ArgumentOutOfRangeException(nameof(probability), probability, "dropout: the probability must be in [0, 1)");
         Probability = probability;
         _random = new Random(seed ?? Seeds.Next());

@@ -30,6 +30,30 @@ public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIee
         }
     }
 
+    private Linear(Tensor<T> weight, Tensor<T>? bias)
+    {
+        (OutFeatures, InFeatures) = (weight.Shape[0], weight.Shape[1]);
+        Weight = RegisterParameter("weight", weight);
+        if (bias is not null) Bias = RegisterParameter("bias", bias);
+    }
+
+    /// <summary>
+    /// A layer with the given weight and bias (for example, read from a model file): no weights are drawn, so
+    /// nothing is allocated beyond the tensors given, which become the layer's parameters.
+    /// </summary>
+    /// <param name="weight">The weight, [out, in].</param>
+    /// <param name="bias">The bias, [out], or null for a layer without one.</param>
+    /// <exception cref="ArgumentException">The shapes are not [out, in] and [out] with in, out ≥ 1.</exception>
+    public static Linear<T> FromWeights(Tensor<T> weight, Tensor<T>? bias)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Shape.Count != 2 || weight.Shape[0] < 1 || weight.Shape[1] < 1)
+            throw new ArgumentException($"linear: the weight has shape [{string.Join(",", weight.Shape)}], not [out, in] with both at least 1");
+        if (bias is not null && !bias.Shape.SequenceEqual([weight.Shape[0]]))
+            throw new ArgumentException($"linear: the bias has shape [{string.Join(",", bias.Shape)}], but the weight needs [{weight.Shape[0]}]");
+        return new Linear<T>(weight, bias);
+    }
+
     /// <summary>Inputs per sample.</summary>
     public int InFeatures { get; }
 
@@ -40,28 +64,16 @@ public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIee
     public Initialization Initialization { get; }
 
     /// <summary>The weight, [out, in].</summary>
-    public Tensor<T> Weight { get; private set; }
+    public Tensor<T> Weight { get; }
 
     /// <summary>The bias, [out], or null.</summary>
-    public Tensor<T>? Bias { get; private set; }
+    public Tensor<T>? Bias { get; }
 
     /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => Functional.Linear(input, Weight, Bias);
 
     /// <inheritdoc/>
     public override string Describe() => $"{InFeatures} → {OutFeatures}";
-
-    /// <summary>Points the layer at new weight tensors (after loading).</summary>
-    internal void Load(Tensor<T> weight, Tensor<T>? bias)
-    {
-        ReplaceParameter("weight", weight);
-        Weight = weight;
-        if (bias is not null)
-        {
-            ReplaceParameter("bias", bias);
-            Bias = bias;
-        }
-    }
 }
 
 /// <summary>The functional forms of the layers, for models written without modules.</summary>
@@ -75,8 +87,7 @@ public static partial class Functional
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        // Wᵀ is a view; the matrix product reads it transposed without a copy.
-        Tensor<T> y = input.MatMul(weight.Transpose());
-        return bias is null ? y : y + bias;
+        // One op: the product reads W transposed in place and adds the bias as it writes each tile.
+        return Tensor<T>.Linear(input, weight, bias);
     }
 }

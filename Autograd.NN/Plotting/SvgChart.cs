@@ -73,11 +73,11 @@ public static class SvgChart
         svg.Append(CultureInfo.InvariantCulture, $"<clipPath id=\"plot\"><rect x=\"{Left}\" y=\"{Top}\" width=\"{Width - Left - Right}\" height=\"{Height - Top - Bottom}\"/></clipPath>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"18\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Left}\" y=\"{Top}\" width=\"{Width - Left - Right}\" height=\"{Height - Top - Bottom}\" fill=\"none\" stroke=\"#888\"/>\n");
-        for (int i = 0; i <= 4; i++)
+        foreach (double xv in frame.XTicks)
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{frame.X(xv):0.#}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\">{Tick(xv, frame.XStep)}</text>\n");
+        foreach (double yv in frame.YTicks)
         {
-            double xv = frame.MinX + (frame.MaxX - frame.MinX) * i / 4, yv = frame.MinY + (frame.MaxY - frame.MinY) * i / 4;
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{frame.X(xv):0.#}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\">{Tick(xv)}</text>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{frame.Y(yv) + 4:0.#}\" text-anchor=\"end\">{Tick(yv)}</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{frame.Y(yv) + 4:0.#}\" text-anchor=\"end\">{Tick(yv, frame.YStep)}</text>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{frame.Y(yv):0.#}\" x2=\"{Width - Right}\" y2=\"{frame.Y(yv):0.#}\" stroke=\"#eee\"/>\n");
         }
 
@@ -93,18 +93,72 @@ public static class SvgChart
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right + 30}\" y=\"{y - 2}\">{Escape(name)}</text>\n");
     }
 
-    private static string Tick(double value) => value.ToString(Math.Abs(value) >= 10_000 ? "0.##E+0" : "0.###", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Axis ticks at nice numbers (Heckbert's "Nice numbers for graph labels", Graphics Gems, 1990): about
+    /// <paramref name="count"/> ticks a step of 1, 2 or 5 × 10^k apart: the multiples of the step from
+    /// <paramref name="min"/> to <paramref name="max"/>. The axis keeps its own ends, as matplotlib's does, so the
+    /// data fills the plot (epochs 1 to 60 tick at 0, 20, 40, 60 instead of stretching the axis to −20 and 80).
+    /// </summary>
+    /// <returns>The ticks, in increasing order, and the step between them.</returns>
+    /// <exception cref="ArgumentException">A bound is not finite, or <paramref name="max"/> is below <paramref name="min"/>.</exception>
+    public static (IReadOnlyList<double> Ticks, double Step) NiceTicks(double min, double max, int count = 5)
+    {
+        if (!double.IsFinite(min) || !double.IsFinite(max) || max < min) throw new ArgumentException($"chart: no axis from {min} to {max}");
+        if (max - min < 1e-12 * Math.Max(1, Math.Abs(min))) (min, max) = (min - 1, max + 1);
+        double step = Nice((max - min) / Math.Max(count - 1, 1), round: true);
+        // Multiples of the step, each computed from its index, so no rounding error accumulates along the axis.
+        // A tick on an end is kept though min / step may land a rounding error past it.
+        long first = (long)Math.Ceiling(min / step - 1e-9), last = (long)Math.Floor(max / step + 1e-9);
+        var ticks = new List<double>();
+        for (long k = first; k <= last; k++) ticks.Add(Clean(k * step, step));
+        return (ticks, step);
+    }
+
+    /// <summary>The nice number (1, 2 or 5 × 10^k) nearest <paramref name="x"/> when rounding, else the smallest at or above it.</summary>
+    private static double Nice(double x, bool round)
+    {
+        double power = Math.Pow(10, Math.Floor(Math.Log10(x)));
+        double fraction = x / power;
+        double nice = round
+            ? fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
+            : fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
+        return nice * power;
+    }
+
+    /// <summary>A tick rounded to the step's decimals, so 3 × 0.1 is 0.3, not 0.30000000000000004.</summary>
+    private static double Clean(double tick, double step)
+    {
+        int decimals = Math.Clamp(-(int)Math.Floor(Math.Log10(step)), 0, 15);
+        double rounded = Math.Round(tick, decimals);
+        return rounded == 0 ? 0 : rounded;
+    }
+
+    /// <summary>A tick label with as many decimals as the step has (0.5 steps: 0.5, 1.0, 1.5), in scientific form for very large or small numbers.</summary>
+    private static string Tick(double value, double step)
+    {
+        if (Math.Abs(value) >= 1e6 || step < 1e-4) return value.ToString("0.###E+0", CultureInfo.InvariantCulture);
+        int decimals = Math.Max(0, -(int)Math.Floor(Math.Log10(step) + 1e-9));
+        return value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
 
     private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    /// <summary>Maps data coordinates to the plot area, with a 5% margin.</summary>
+    /// <summary>Maps data coordinates to the plot area, with a 5% margin, and places the nice ticks inside it.</summary>
     private sealed class Frame
     {
         public Frame(IReadOnlyList<(double X, double Y)> points)
         {
-            (MinX, MaxX) = Range(points.Select(p => p.X));
-            (MinY, MaxY) = Range(points.Select(p => p.Y));
+            (MinX, MaxX, XTicks, XStep) = Axis(points.Select(p => p.X));
+            (MinY, MaxY, YTicks, YStep) = Axis(points.Select(p => p.Y));
         }
+
+        public IReadOnlyList<double> XTicks { get; }
+
+        public double XStep { get; }
+
+        public IReadOnlyList<double> YTicks { get; }
+
+        public double YStep { get; }
 
         public double MinX { get; }
 
@@ -118,12 +172,13 @@ public static class SvgChart
 
         public double Y(double y) => Height - Bottom - (y - MinY) / (MaxY - MinY) * (Height - Top - Bottom);
 
-        private static (double, double) Range(IEnumerable<double> values)
+        private static (double Min, double Max, IReadOnlyList<double> Ticks, double Step) Axis(IEnumerable<double> values)
         {
             double min = values.Min(), max = values.Max();
             if (max - min < 1e-12) (min, max) = (min - 1, max + 1);
             double pad = (max - min) * 0.05;
-            return (min - pad, max + pad);
+            var (ticks, step) = NiceTicks(min - pad, max + pad);
+            return (min - pad, max + pad, ticks, step);
         }
     }
 }

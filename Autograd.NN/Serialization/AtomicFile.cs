@@ -5,13 +5,21 @@ namespace Autograd.NN;
 
 /// <summary>
 /// Writes a file so that a failure part-way never leaves a half-written file where a good one was: the bytes go to a
-/// temporary file beside the target, which then replaces it in one rename.
+/// temporary file beside the target, which is flushed to the disk and then replaces the target in one rename, after
+/// which the folder is flushed too, so that the rename itself survives a power cut.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The temporary file is named after the target, <c>model.safetensors.autograd-tmp-PID-RANDOM</c>. It is removed
+/// when the write fails; one left by a process that was killed (its PID no longer runs, or runs a process started
+/// after the file was last written) is removed by the next write to the same target.
+/// </para>
+/// <para>
 /// A symbolic link is followed, so the file it points to is replaced and the link stays. A target that exists and is
 /// not a regular file (a device such as <c>/dev/null</c>, a named pipe, <c>/dev/stdout</c> when it is a pipe) is
 /// written to directly: a rename would replace it with a regular file. A file the user may not write is refused, as
 /// <c>cp</c> refuses it, and a replaced file keeps its permission bits.
+/// </para>
 /// </remarks>
 public static class AtomicFile
 {
@@ -31,8 +39,10 @@ public static class AtomicFile
             return;
         }
 
-        string temporary = target + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        RemoveStaleTemporaries(target);
+        // The PID says whose file it is; the random part keeps two writes of one process (two threads) apart.
+        string temporary = string.Create(CultureInfo.InvariantCulture, $"{target}{TemporaryMarker}{Environment.ProcessId}-{Random.Shared.Next():x8}");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         UnixFileMode? mode = null;
         if (!OperatingSystem.IsWindows() && File.Exists(target))
         {
@@ -43,7 +53,13 @@ public static class AtomicFile
 
         try
         {
-            using (FileStream file = new(temporary, options)) write(file);
+            using (FileStream file = new(temporary, options))
+            {
+                write(file);
+                // fsync before the rename: otherwise a crash soon after can leave the new name on empty or partial data.
+                file.Flush(flushToDisk: true);
+            }
+
             if (mode is { } kept && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, kept);
             File.Move(temporary, target, overwrite: true);
         }
@@ -52,6 +68,70 @@ public static class AtomicFile
             File.Delete(temporary);
             throw;
         }
+
+        SyncFolder(Path.GetDirectoryName(target) ?? ".");
+    }
+
+    /// <summary>What the name of a temporary file has between the target's name and the writer's PID.</summary>
+    public const string TemporaryMarker = ".autograd-tmp-";
+
+    /// <summary>
+    /// Removes the temporary files that writes to <paramref name="target"/> left behind when their process was killed:
+    /// those whose PID runs no process, or a process started after the file was last written (the PID was reused).
+    /// A file of a write still running is kept; a file that cannot be removed is left, as it harms nothing.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string target)
+    {
+        string folder = Path.GetDirectoryName(target) ?? ".", prefix = Path.GetFileName(target) + TemporaryMarker;
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(folder, "*" + TemporaryMarker + "*"))
+            {
+                string name = Path.GetFileName(file);
+                if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                string rest = name[prefix.Length..];
+                int dash = rest.IndexOf('-', StringComparison.Ordinal);
+                if (dash <= 0 || !int.TryParse(rest.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+                if (!WriterMayRun(pid, File.GetLastWriteTimeUtc(file))) File.Delete(file);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Cleaning up is a courtesy: the write itself goes on.
+        }
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> may be the one writing a file last written at <paramref name="written"/>.</summary>
+    private static bool WriterMayRun(int pid, DateTime written)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            // A second of slack: start times are read in clock ticks, file times in nanoseconds.
+            return process.StartTime.ToUniversalTime() <= written.AddSeconds(1);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+        {
+            // The process exists but its start time cannot be read: keep its file.
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Flushes <paramref name="folder"/>'s entries to the disk (fsync on the folder, as POSIX asks after a rename), on
+    /// Unix; best effort, since the file is already in place and some file systems refuse it.
+    /// </summary>
+    private static void SyncFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        int descriptor = Open(folder, ReadOnly);
+        if (descriptor < 0) return;
+        _ = FSync(descriptor);
+        _ = Close(descriptor);
     }
 
     /// <summary>
@@ -152,6 +232,17 @@ public static class AtomicFile
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte buffer);
+
+    private const int ReadOnly = 0;
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int FSync(int descriptor);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int descriptor);
 
     [DllImport("libc", EntryPoint = "access", SetLastError = true)]
     private static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);

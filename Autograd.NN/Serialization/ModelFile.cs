@@ -26,33 +26,81 @@ public static class ModelFile
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/>; <paramref name="metadata"/> receives the file's metadata.</summary>
+    /// <remarks>
+    /// The architecture is compared with the shapes the header declares before any tensor or layer is made, so a
+    /// small file cannot make the loader allocate what a large model would need; weights must be finite.
+    /// </remarks>
     /// <exception cref="InvalidDataException">The file is invalid, has no architecture, or its tensors do not fit it.</exception>
+    /// <exception cref="IOException">The file cannot be read or is not a regular file.</exception>
     public static Sequential<float> Load(string path, out IReadOnlyDictionary<string, string> metadata)
     {
-        SafeTensors.Contents contents = SafeTensors.Load(path);
-        metadata = contents.Metadata;
-        if (!contents.Metadata.TryGetValue(ArchitectureKey, out string? architecture))
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] file = DataFile.ReadAllBytes(path);
+        SafeTensors.Header header = SafeTensors.ReadHeader(file, path);
+        metadata = header.Metadata;
+        if (!header.Metadata.TryGetValue(ArchitectureKey, out string? architecture))
             throw new InvalidDataException($"{path}: no '{ArchitectureKey}' in the metadata: the file holds weights but not a model description");
-        Sequential<float> model = Build(architecture, path);
-        var tensors = contents.Tensors.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
-        foreach (var (index, layer) in model.Layers.Select((l, i) => (i, l)))
+        List<LayerSpec> layers = Parse(architecture, path);
+
+        // Every tensor the architecture needs, checked against the header's shapes while nothing is allocated.
+        var declared = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var (layer, index) in layers.Select((l, i) => (l, i)).Where(p => p.l.Type == "Linear"))
         {
-            if (layer is not Linear<float> linear) continue;
-            Tensor<float> weight = Take(tensors, $"{index}.weight", [linear.OutFeatures, linear.InFeatures], path);
-            Tensor<float>? bias = linear.Bias is null ? null : Take(tensors, $"{index}.bias", [linear.OutFeatures], path);
-            linear.Load(weight.RequireGrad(), bias?.RequireGrad());
+            Expect(declared, $"{index}.weight", [layer.Out, layer.In], path);
+            if (layer.Bias) Expect(declared, $"{index}.bias", [layer.Out], path);
         }
 
-        if (tensors.Count > 0) throw new InvalidDataException($"{path}: tensors not used by the architecture: {string.Join(", ", tensors.Keys)}");
+        if (declared.Count > 0) throw new InvalidDataException($"{path}: tensors not used by the architecture: {string.Join(", ", declared.Keys)}");
+
+        var tensors = header.Tensors.ToDictionary(t => t.Name, t => t, StringComparer.Ordinal);
+        var model = new Sequential<float>();
+        foreach (var (layer, index) in layers.Select((l, i) => (l, i)))
+        {
+            model.Add(layer.Type switch
+            {
+                "Linear" => Linear<float>.FromWeights(
+                    Weights(file, header, tensors[$"{index}.weight"], path),
+                    layer.Bias ? Weights(file, header, tensors[$"{index}.bias"], path) : null),
+                "ReLU" => new ReLU<float>(),
+                "Sigmoid" => new Sigmoid<float>(),
+                "Tanh" => new Tanh<float>(),
+                "Identity" => new Identity<float>(),
+                "LeakyReLU" => new LeakyReLU<float>(layer.Number),
+                "Dropout" => new Dropout<float>(layer.Number),
+                "Softmax" => new Softmax<float>(layer.Axis),
+                _ => new LogSoftmax<float>(layer.Axis),
+            });
+        }
+
         model.Eval();
         return model;
     }
 
-    private static Tensor<float> Take(Dictionary<string, Tensor<float>> tensors, string name, int[] shape, string path)
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
     {
-        if (!tensors.Remove(name, out Tensor<float>? tensor)) throw new InvalidDataException($"{path}: the architecture needs a tensor '{name}', which the file lacks");
-        if (!tensor.Shape.SequenceEqual(shape))
-            throw new InvalidDataException($"{path}: tensor '{name}' has shape [{string.Join(",", tensor.Shape)}], but the architecture needs [{string.Join(",", shape)}]");
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
+
+    /// <summary>One layer of the architecture: its type and the fields that type has.</summary>
+    private sealed record LayerSpec(string Type, int In = 0, int Out = 0, bool Bias = false, double Number = 0, int Axis = 0);
+
+    private static void Expect(Dictionary<string, SafeTensors.Entry> declared, string name, int[] shape, string path)
+    {
+        if (!declared.Remove(name, out SafeTensors.Entry? entry)) throw new InvalidDataException($"{path}: the architecture needs a tensor '{name}', which the file lacks");
+        if (!entry.Shape.SequenceEqual(shape))
+            throw new InvalidDataException($"{path}: tensor '{name}' has shape [{string.Join(",", entry.Shape)}], but the architecture needs [{string.Join(",", shape)}]");
+    }
+
+    /// <summary>A parameter tensor, refused when it holds NaN or ±∞: every output computed from it would be NaN.</summary>
+    private static Tensor<float> Weights(byte[] file, SafeTensors.Header header, SafeTensors.Entry entry, string path)
+    {
+        Tensor<float> tensor = SafeTensors.ReadTensor(file, header, entry);
+        int bad = FirstNonFinite(tensor.AsSpan());
+        if (bad >= 0)
+            throw new InvalidDataException(FormattableString.Invariant(
+                $"{path}: tensor '{entry.Name}' holds {tensor.AsSpan()[bad]} at element {bad} (data offset {entry.Begin + bad * (entry.End - entry.Begin) / Math.Max(tensor.Size, 1)}); a model's weights must be finite numbers"));
         return tensor;
     }
 
@@ -76,11 +124,13 @@ public static class ModelFile
         return layers;
     }
 
-    private static Sequential<float> Build(string architecture, string path)
+    private static List<LayerSpec> Parse(string architecture, string path)
     {
         JsonArray layers;
         try
         {
+            using (JsonDocument document = JsonDocument.Parse(architecture, new JsonDocumentOptions { MaxDepth = 8 }))
+                RejectRepeatedKeys(document.RootElement, path);
             layers = JsonNode.Parse(architecture) as JsonArray ?? throw new InvalidDataException($"{path}: the architecture is not a JSON array of layers");
         }
         catch (JsonException e)
@@ -88,37 +138,63 @@ public static class ModelFile
             throw new InvalidDataException($"{path}: the architecture is not valid JSON ({e.Message})", e);
         }
 
-        var model = new Sequential<float>();
+        var specs = new List<LayerSpec>(layers.Count);
         for (int i = 0; i < layers.Count; i++)
         {
             if (layers[i] is not JsonObject layer) throw new InvalidDataException($"{path}: architecture layer {i} is not an object");
             try
             {
-                string type = (string?)layer["type"] ?? throw new InvalidDataException($"{path}: architecture layer {i} has no type");
-                model.Add(type switch
+                string type = layer["type"] is JsonValue { } t && t.TryGetValue(out string? name) ? name : throw new FormatException("it has no type");
+                specs.Add(type switch
                 {
-                    "Linear" => new Linear<float>(Field<int>(layer, "in"), Field<int>(layer, "out"), bias: layer["bias"] is null || Field<bool>(layer, "bias")),
-                    "ReLU" => new ReLU<float>(),
-                    "Sigmoid" => new Sigmoid<float>(),
-                    "Tanh" => new Tanh<float>(),
-                    "Identity" => new Identity<float>(),
-                    "LeakyReLU" => new LeakyReLU<float>(Field<double>(layer, "slope")),
-                    "Dropout" => new Dropout<float>(Field<double>(layer, "p")),
-                    "Softmax" => new Softmax<float>(Field<int>(layer, "axis")),
-                    "LogSoftmax" => new LogSoftmax<float>(Field<int>(layer, "axis")),
-                    _ => throw new InvalidDataException($"{path}: architecture layer {i} has unknown type '{type}'"),
+                    "Linear" => new LayerSpec(type, In: Size(layer, "in"), Out: Size(layer, "out"), Bias: layer["bias"] is null || Field<bool>(layer, "bias")),
+                    "ReLU" or "Sigmoid" or "Tanh" or "Identity" => new LayerSpec(type),
+                    "LeakyReLU" => new LayerSpec(type, Number: new LeakyReLU<float>(Field<double>(layer, "slope")).Slope),
+                    "Dropout" => new LayerSpec(type, Number: new Dropout<float>(Field<double>(layer, "p"), seed: 0).Probability),
+                    "Softmax" or "LogSoftmax" => new LayerSpec(type, Axis: Field<int>(layer, "axis")),
+                    _ => throw new FormatException($"unknown type '{type}'"),
                 });
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
             {
                 // The first line only, without " (Parameter 'p')": the layer's JSON already shows the value.
                 string reason = e.Message.Split('\n', 2)[0].Split(" (Parameter", 2)[0];
-                throw new InvalidDataException($"{path}: architecture layer {i} ({layer.ToJsonString()}) is malformed: {reason}", e);
+                throw new InvalidDataException($"{path}: architecture layer {i} ({Shorten(layer.ToJsonString())}) is malformed: {reason}", e);
             }
         }
 
-        return model;
+        return specs;
     }
+
+    /// <summary>A layer size: a whole number of at least 1 (the shapes in the header are checked against it).</summary>
+    private static int Size(JsonObject layer, string key)
+    {
+        int size = Field<int>(layer, key);
+        return size >= 1 ? size : throw new FormatException($"'{key}' is {size}, not a size of at least 1");
+    }
+
+    /// <summary>
+    /// Refuses a key that appears twice in a layer of the architecture: JsonNode would throw on it, other readers
+    /// keep the first or the last.
+    /// </summary>
+    private static void RejectRepeatedKeys(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (JsonElement item in element.EnumerateArray())
+            {
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                if (item.ValueKind == JsonValueKind.Object)
+                    foreach (JsonProperty property in item.EnumerateObject())
+                        if (!keys.Add(property.Name)) throw new InvalidDataException($"{path}: architecture layer {i} has the key '{property.Name}' twice");
+                i++;
+            }
+        }
+    }
+
+    /// <summary>JSON as quoted in a message: at most 80 characters.</summary>
+    private static string Shorten(string json) => json.Length <= 80 ? json : json[..77] + "...";
 
     private static TValue Field<TValue>(JsonObject layer, string key) =>
         layer[key] is JsonValue value ? value.GetValue<TValue>() : throw new FormatException($"the field '{key}' is missing");

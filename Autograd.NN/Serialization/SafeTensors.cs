@@ -88,25 +88,57 @@ public static class SafeTensors
     }
 
     /// <summary>The tensors and metadata of a safetensors file.</summary>
-    /// <param name="Tensors">The tensors by name, in file order (F32 and F64 are read as float32).</param>
+    /// <param name="Tensors">The tensors by name, in the order of their data (F32 and F64 are read as float32).</param>
     /// <param name="Metadata">The <c>__metadata__</c> strings.</param>
     public sealed record Contents(IReadOnlyList<KeyValuePair<string, Tensor<float>>> Tensors, IReadOnlyDictionary<string, string> Metadata);
 
+    /// <summary>A tensor as the header declares it.</summary>
+    /// <param name="Name">Its name.</param>
+    /// <param name="DType">F32 or F64.</param>
+    /// <param name="Shape">Its shape.</param>
+    /// <param name="Begin">Where its bytes start in the data section.</param>
+    /// <param name="End">Where they end (exclusive).</param>
+    public sealed record Entry(string Name, string DType, IReadOnlyList<int> Shape, long Begin, long End);
+
+    /// <summary>
+    /// A validated header: what each tensor is and where its bytes are, without the tensors, so that a reader can
+    /// compare the shapes with what it expects before it allocates anything.
+    /// </summary>
+    /// <param name="Tensors">The tensors in the order of their data.</param>
+    /// <param name="Metadata">The <c>__metadata__</c> strings.</param>
+    /// <param name="DataStart">The file offset of the data section.</param>
+    public sealed record Header(IReadOnlyList<Entry> Tensors, IReadOnlyDictionary<string, string> Metadata, long DataStart);
+
     /// <summary>Reads and validates a safetensors file.</summary>
     /// <exception cref="InvalidDataException">The file is not valid safetensors; the message says what and where.</exception>
+    /// <exception cref="IOException">The file cannot be read or is not a regular file.</exception>
     public static Contents Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Read(File.ReadAllBytes(path), path);
+        return Read(DataFile.ReadAllBytes(path), path);
     }
 
     /// <summary>Reads and validates safetensors bytes; <paramref name="name"/> is used in errors.</summary>
     /// <exception cref="InvalidDataException">The bytes are not valid safetensors.</exception>
     public static Contents Read(ReadOnlySpan<byte> file, string name)
     {
+        Header header = ReadHeader(file, name);
+        var tensors = new List<KeyValuePair<string, Tensor<float>>>(header.Tensors.Count);
+        foreach (Entry entry in header.Tensors) tensors.Add(KeyValuePair.Create(entry.Name, ReadTensor(file, header, entry)));
+        return new Contents(tensors, header.Metadata);
+    }
+
+    /// <summary>
+    /// Reads and validates the header of safetensors bytes: the JSON, every entry, and that the entries cover the
+    /// data section exactly. Nothing is allocated in proportion to what the header declares.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not valid safetensors; the message says what and where.</exception>
+    public static Header ReadHeader(ReadOnlySpan<byte> file, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         try
         {
-            return ReadValidated(file, name);
+            return ReadValidatedHeader(file, name);
         }
         catch (InvalidOperationException e)
         {
@@ -115,14 +147,33 @@ public static class SafeTensors
         }
     }
 
-    private static Contents ReadValidated(ReadOnlySpan<byte> file, string name)
+    /// <summary>The tensor <paramref name="entry"/> of <paramref name="header"/>, read from <paramref name="file"/> as float32.</summary>
+    /// <exception cref="ArgumentException">The entry's bytes lie outside <paramref name="file"/>.</exception>
+    public static Tensor<float> ReadTensor(ReadOnlySpan<byte> file, Header header, Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(entry);
+        if (header.DataStart + entry.End > file.Length) throw new ArgumentException($"safetensors: tensor '{entry.Name}' ends past the end of the {file.Length} bytes given");
+        ReadOnlySpan<byte> bytes = file[(int)(header.DataStart + entry.Begin)..(int)(header.DataStart + entry.End)];
+        float[] values = new float[bytes.Length / (entry.DType == "F32" ? sizeof(float) : sizeof(double))];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = entry.DType == "F32"
+                ? BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..])
+                : (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * sizeof(double))..]);
+        return Tensor.FromArray(values, [.. entry.Shape]);
+    }
+
+    private static Header ReadValidatedHeader(ReadOnlySpan<byte> file, string name)
     {
         if (file.Length < 8) throw new InvalidDataException($"{name}: {file.Length} bytes is too short for the 8-byte header length");
+        // Any other file (a text file, an image) is named as such, not by the header length its first 8 bytes make.
+        if (file.Length > 8 && file[8] != (byte)'{')
+            throw new InvalidDataException($"{name}: not a safetensors file: byte 8 is 0x{file[8]:X2}, where a safetensors file starts its JSON header with '{{'");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLength > MaxHeaderBytes) throw new InvalidDataException($"{name}: the header length {headerLength} is above the {MaxHeaderBytes}-byte limit");
+        if (headerLength > MaxHeaderBytes) throw new InvalidDataException($"{name}: the header length {headerLength} (bytes 0-7) is above the {MaxHeaderBytes}-byte limit; the file is damaged or not a safetensors file");
         if (headerLength > (ulong)(file.Length - 8)) throw new InvalidDataException($"{name}: the header length {headerLength} runs past the end of the {file.Length}-byte file");
         ReadOnlySpan<byte> header = file.Slice(8, (int)headerLength);
-        ReadOnlySpan<byte> data = file[(8 + (int)headerLength)..];
+        long dataLength = file.Length - 8 - (long)headerLength;
 
         JsonDocument document;
         try
@@ -137,9 +188,10 @@ public static class SafeTensors
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{name}: the header is not a JSON object");
+            // Readers differ on a repeated key (first or last wins), so a file holding one means different things to each.
+            RejectRepeatedKeys(document.RootElement, name);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var entries = new List<(string Name, string DType, int[] Shape, long Begin, long End)>();
-            var names = new HashSet<string>(StringComparer.Ordinal);
+            var entries = new List<Entry>();
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == MetadataKey)
@@ -150,39 +202,58 @@ public static class SafeTensors
                     continue;
                 }
 
-                if (!names.Add(property.Name)) throw new InvalidDataException($"{name}: tensor '{property.Name}' appears twice in the header");
-                entries.Add(Entry(property, name));
+                entries.Add(EntryOf(property, name));
             }
 
             // The data section must be covered exactly, without holes or overlaps. Ordered by (begin, end), as the
             // reference implementation orders them, so an empty tensor at [n, n] comes before one starting at n.
             var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
             long expected = 0;
-            foreach (var entry in ordered)
+            foreach (Entry entry in ordered)
             {
                 if (entry.Begin != expected)
                     throw new InvalidDataException($"{name}: tensor '{entry.Name}' starts at data offset {entry.Begin}, but the previous tensor ends at {expected} (holes and overlaps are not allowed)");
                 expected = entry.End;
             }
 
-            if (expected != data.Length)
-                throw new InvalidDataException($"{name}: the tensors cover {expected} data bytes but the file has {data.Length} after the header");
-
-            var tensors = new List<KeyValuePair<string, Tensor<float>>>();
-            foreach (var (tensorName, dtype, shape, begin, end) in ordered)
-            {
-                ReadOnlySpan<byte> bytes = data[(int)begin..(int)end];
-                float[] values = dtype == "F32"
-                    ? MemoryMarshal.Cast<byte, float>(bytes).ToArray()
-                    : [.. MemoryMarshal.Cast<byte, double>(bytes).ToArray().Select(v => (float)v)];
-                tensors.Add(KeyValuePair.Create(tensorName, Tensor.FromArray(values, shape)));
-            }
-
-            return new Contents(tensors, metadata);
+            if (expected != dataLength)
+                throw new InvalidDataException($"{name}: the tensors cover {expected} data bytes but the file has {dataLength} after the header");
+            return new Header(ordered, metadata, 8 + (long)headerLength);
         }
     }
 
-    private static (string Name, string DType, int[] Shape, long Begin, long End) Entry(JsonProperty property, string file)
+    /// <summary>Refuses a key that appears twice in the header or in any object inside it, naming the key and where.</summary>
+    private static void RejectRepeatedKeys(JsonElement header, string file)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in header.EnumerateObject())
+        {
+            if (!keys.Add(property.Name))
+                throw new InvalidDataException(property.Name == MetadataKey
+                    ? $"{file}: '{MetadataKey}' appears twice in the header"
+                    : $"{file}: tensor '{property.Name}' appears twice in the header");
+            RejectRepeatedKeys(property.Value, property.Name == MetadataKey ? MetadataKey : $"the entry of tensor '{property.Name}'", file);
+        }
+    }
+
+    private static void RejectRepeatedKeys(JsonElement element, string where, string file)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in element.EnumerateArray()) RejectRepeatedKeys(item, where, file);
+            return;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object) return;
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (!keys.Add(property.Name)) throw new InvalidDataException($"{file}: the key '{property.Name}' appears twice in {where}");
+            RejectRepeatedKeys(property.Value, where, file);
+        }
+    }
+
+    private static Entry EntryOf(JsonProperty property, string file)
     {
         string tensor = property.Name;
         JsonElement value = property.Value;
@@ -214,6 +285,6 @@ public static class SafeTensors
             throw new InvalidDataException($"{file}: tensor '{tensor}' needs data_offsets [begin, end] with 0 ≤ begin ≤ end");
         if (end - begin != elements * elementSize)
             throw new InvalidDataException($"{file}: tensor '{tensor}' of shape [{string.Join(",", shape)}] and dtype {dtype} needs {elements * elementSize} bytes, but its offsets give {end - begin}");
-        return (tensor, dtype, shape, begin, end);
+        return new Entry(tensor, dtype, shape, begin, end);
     }
 }

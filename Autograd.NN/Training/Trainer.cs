@@ -128,6 +128,7 @@ public sealed class Trainer<T>(Module<T> model) where T : unmanaged, IFloatingPo
     }
 
     /// <summary>Trains on <paramref name="train"/> and returns the per-epoch history.</summary>
+    /// <exception cref="TrainingDivergedException">A step's loss was NaN or infinite; the model's weights are then unusable.</exception>
     public IReadOnlyList<EpochRecord> Fit(Dataset<T> train, FitOptions<T>? options = null)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -169,7 +170,7 @@ public sealed class Trainer<T>(Module<T> model) where T : unmanaged, IFloatingPo
                 optimizer.Step();
                 double batchLoss = double.CreateTruncating(loss.Item());
                 if (!double.IsFinite(batchLoss))
-                    throw new ArithmeticException($"fit: the loss became {batchLoss} in epoch {epoch + 1}, at sample {start}; lower the learning rate");
+                    throw new TrainingDivergedException(epoch + 1, start / options.BatchSize + 1, start, batchLoss);
                 lossSum += batchLoss * batch.Count;
                 if (Metric is not null) outputs.Add((scope.Keep(output.Detach()), batch));
                 int done = start + batch.Count;

@@ -60,7 +60,7 @@ public abstract partial class Corpus : IEnumerable<string[]>
         /// </summary>
         private IEnumerable<string> Lines()
         {
-            using FileStream stream = File.OpenRead(path);
+            using FileStream stream = DataFile.OpenRead(path);
             var buffer = new byte[1 << 16];
             using var pending = new MemoryStream();
             long number = 0;
@@ -110,6 +110,7 @@ public abstract partial class Corpus : IEnumerable<string[]>
             Encoding latin1 = Encoding.Latin1;
             foreach (string file in files)
             {
+                DataFile.CheckRegular(file);
                 foreach (string line in File.ReadLines(file, latin1))
                 {
                     string[] words = [.. line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)

@@ -206,7 +206,7 @@ public sealed class KeyedVectors
     public static KeyedVectors Load(string path, bool binary)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = DataFile.ReadAllBytes(path);
         return binary ? ReadBinary(bytes, path) : ReadText(bytes, path);
     }
 
@@ -220,7 +220,7 @@ public sealed class KeyedVectors
     public static KeyedVectors Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = DataFile.ReadAllBytes(path);
         var (_, _, next) = Header(bytes, path, bytesPerNumber: 2);
         // Deciding by content rather than by whether the first row parses lets a text file with a bad line (a comma,
         // a tab, a word with a space) get the text reader's error, which names the line.

@@ -21,7 +21,7 @@ public static class Word2VecLosses
 
     /// <summary>
     /// The hidden vector of each CBOW example: the mean of its context words' input vectors, [batch, d]
-    /// (an <see cref="Tensor{T}.EmbeddingBag"/>). Example b's context words are
+    /// (an <see cref="EmbeddingRowOps.EmbeddingBag"/>). Example b's context words are
     /// <c>contexts[offsets[b] .. offsets[b + 1])</c>; every example has at least one.
     /// </summary>
     /// <param name="inputVectors">The input table [V, d].</param>

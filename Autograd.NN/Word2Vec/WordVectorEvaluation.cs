@@ -173,6 +173,7 @@ public static class WordVectorEvaluation
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"evaluation: no file '{path}'", path);
+        DataFile.CheckRegular(path);
         return File.ReadLines(path);
     }
 }

@@ -57,6 +57,14 @@ public sealed class TrainCommandTests : FileTests
         CliResult prediction = CliRunner.Run("predict", PathOf("m.safetensors"), "[[90, 1.9], [5, 0.1]]");
         Assert.That(prediction.Out, Does.StartWith("0: high").And.Contain("1: low"));
 
+        // A CSV of samples has exactly the model's columns: a label column left in is an error, not dropped.
+        File.WriteAllLines(PathOf("samples.csv"), ["x,y", "90,\"1.9\"", "5,0.1"]);
+        Assert.That(CliRunner.Run("predict", PathOf("m.safetensors"), PathOf("samples.csv")).Out, Does.StartWith("0: high").And.Contain("1: low"));
+        File.WriteAllLines(PathOf("labelled.csv"), ["x,y,label", "90,1.9,high"]);
+        CliResult extra = CliRunner.Run("predict", PathOf("m.safetensors"), PathOf("labelled.csv"));
+        Assert.That(extra.ExitCode, Is.EqualTo(2));
+        Assert.That(extra.Error, Is.EqualTo($"error: {PathOf("labelled.csv")}:1: the header has 3 columns (x, y, label), but the model takes 2 features\n"));
+
         // The model records the CSV file by its full path, so eval finds it from a folder other than the file's.
         Assert.That(Path.GetDirectoryName(PathOf("data.csv")), Is.Not.EqualTo(Environment.CurrentDirectory));
         CliResult evaluation = CliRunner.Run("eval", PathOf("m.safetensors"), "--json");
@@ -201,12 +209,16 @@ public sealed class TrainCommandTests : FileTests
     {
         File.WriteAllText(PathOf("blank.csv"), "\nx,label\n1,a\n");
         File.WriteAllBytes(PathOf("latin1.csv"), [.. "x,label\n1,a\n2,caf"u8, 0xE9, (byte)'\n']);
+        File.WriteAllText(PathOf("trailing.csv"), "x,label,\n1,a,\n2,b,\n");
+        File.WriteAllText(PathOf("one.csv"), "x,label\n1,1\n2,1.0\n");
         Directory.CreateDirectory(PathOf("folder.csv"));
         (string File, string Error)[] cases =
         [
             ("blank.csv", $"{PathOf("blank.csv")}:1: the first line is blank; it must be the header row of column names"),
             ("latin1.csv", $"{PathOf("latin1.csv")}:3: byte 6 of the line (0xE9) is not valid UTF-8; save the file as UTF-8"),
             ("folder.csv", $"--data: '{PathOf("folder.csv")}' is a folder, not a file"),
+            ("trailing.csv", $"{PathOf("trailing.csv")}:1: column 3 of the header has no name (a comma at the end of the line?)"),
+            ("one.csv", $"{PathOf("one.csv")}: every row has the class '1' in column 'label'; a classifier needs at least two classes (is the target column the right one?)"),
         ];
         foreach (var (file, error) in cases)
         {

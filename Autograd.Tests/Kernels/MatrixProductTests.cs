@@ -5,29 +5,32 @@ namespace Autograd.Tests.Kernels;
 
 /// <summary>
 /// The blocked GEMM against a naive float64 triple loop: every transpose combination, sizes on and off the tile
-/// edges, padded leading dimensions, both kernels (AVX2+FMA and portable), one and two threads.
+/// edges, padded leading dimensions, every kernel the machine can run (AVX-512, AVX2+FMA, portable), one and two
+/// threads. The 256-bit kernels run here even on an AVX-512 machine; <see cref="VectorPathProcessTests"/> also checks
+/// the choice the runtime makes when AVX-512 is turned off.
 /// </summary>
 public class MatrixProductTests
 {
-    // Around the tile edges (MR = 6, NR = 16 or 8, the portable 4×4) and past one micro-kernel in every direction.
-    private static readonly int[] Sizes = [1, 2, 5, 6, 7, 8, 9, 16, 17, 32, 33, 70];
+    // Around the tile edges (MR = 6 or 12, NR = 8, 16 or 32, the portable 4×4) and past one micro-kernel in every
+    // direction.
+    private static readonly int[] Sizes = [1, 2, 5, 6, 7, 8, 9, 12, 13, 16, 17, 32, 33, 70];
     private static readonly int[] Depths = [0, 1, 7, 9, 16, 24, 45];
 
     private static IEnumerable<TestCaseData> Layouts()
     {
         foreach (bool transposeA in new[] { false, true })
             foreach (bool transposeB in new[] { false, true })
-                foreach (bool vectorized in new[] { true, false })
-                    yield return new TestCaseData(transposeA, transposeB, vectorized);
+                foreach (string path in Enum.GetNames<VectorPath>())
+                    yield return new TestCaseData(transposeA, transposeB, path);
     }
 
     [TestCaseSource(nameof(Layouts))]
-    public void SingleMatchesTheReferenceOnSmallSizes(bool transposeA, bool transposeB, bool vectorized) =>
-        SmallSizes<float>(transposeA, transposeB, vectorized);
+    public void SingleMatchesTheReferenceOnSmallSizes(bool transposeA, bool transposeB, string path) =>
+        SmallSizes<float>(transposeA, transposeB, Enum.Parse<VectorPath>(path));
 
     [TestCaseSource(nameof(Layouts))]
-    public void DoubleMatchesTheReferenceOnSmallSizes(bool transposeA, bool transposeB, bool vectorized) =>
-        SmallSizes<double>(transposeA, transposeB, vectorized);
+    public void DoubleMatchesTheReferenceOnSmallSizes(bool transposeA, bool transposeB, string path) =>
+        SmallSizes<double>(transposeA, transposeB, Enum.Parse<VectorPath>(path));
 
     // Past the blocking: m > MC, k > KC (so C is accumulated over depth blocks), and n > NC for the wide one;
     // all above the threshold (64³ multiply-adds) where two threads split the work.
@@ -40,15 +43,41 @@ public class MatrixProductTests
     [TestCase(512, 10, 400)]
     public void LargeProductsMatchTheReferenceOnOneAndTwoThreads(int m, int n, int k)
     {
-        foreach (bool transposeA in new[] { false, true })
-            foreach (bool transposeB in new[] { false, true })
-            {
-                var single = Problem<float>.Create(m, n, k, transposeA, transposeB, seed: m + n + k);
-                single.AssertMatchesReference(threads: 1, vectorized: true);
-                single.AssertMatchesReference(threads: 2, vectorized: true);
-            }
+        foreach (VectorPath path in VectorizedPaths())
+        {
+            foreach (bool transposeA in new[] { false, true })
+                foreach (bool transposeB in new[] { false, true })
+                {
+                    var single = Problem<float>.Create(m, n, k, transposeA, transposeB, seed: m + n + k);
+                    single.AssertMatchesReference(threads: 1, path);
+                    single.AssertMatchesReference(threads: 2, path);
+                }
 
-        Problem<double>.Create(m, n, k, transposeA: false, transposeB: true, seed: m * n + k).AssertMatchesReference(threads: 2, vectorized: true);
+            Problem<double>.Create(m, n, k, transposeA: false, transposeB: true, seed: m * n + k).AssertMatchesReference(threads: 2, path);
+        }
+    }
+
+    /// <summary>The vectorized paths this machine can run: both on an AVX-512 machine, AVX2 alone on an AVX2 one.</summary>
+    private static IEnumerable<VectorPath> VectorizedPaths() =>
+        new[] { VectorPath.Avx512, VectorPath.Avx2 }.Where(VectorPaths.CanRun);
+
+    private static string[] Paths() => Enum.GetNames<VectorPath>();
+
+    // The bias and ReLU a Linear layer fuses into the product: through the packed kernels (tiles on and off the edges,
+    // several depth blocks, so only the last may apply them), the float32 dot products of a small batch times Wᵀ, and
+    // k = 0, where C is the bias alone.
+    [TestCaseSource(nameof(Paths))]
+    public void BiasAndReluAreAppliedToEveryElementOnce(string pathName)
+    {
+        VectorPath path = Enum.Parse<VectorPath>(pathName);
+        Assume.That(VectorPaths.CanRun(path), $"this machine cannot run {path}");
+        foreach (var (m, n, k, transposeB) in new[] { (5, 7, 3, false), (37, 45, 600, false), (32, 200, 300, true), (130, 70, 600, true), (4, 9, 0, true) })
+            foreach (bool relu in new[] { false, true })
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    Problem<float>.Create(m, n, k, transposeA: false, transposeB, seed: m + n).AssertEpilogueMatchesReference(threads, path, relu);
+                    Problem<double>.Create(m, n, k, transposeA: false, transposeB, seed: m + n).AssertEpilogueMatchesReference(threads, path, relu);
+                }
     }
 
     [Test]
@@ -62,11 +91,14 @@ public class MatrixProductTests
             foreach (bool transposeA in new[] { false, true })
             {
                 var problem = Problem<float>.Create(m, n, k, transposeA, transposeB: !transposeA, seed: 7);
-                float[] once = problem.Run(threads: 2, vectorized: true);
-                float[] again = problem.Run(threads: 2, vectorized: true);
-                float[] alone = problem.Run(threads: 1, vectorized: true);
-                Assert.That(again, Is.EqualTo(once).AsCollection, "same thread count");
-                Assert.That(alone, Is.EqualTo(once).AsCollection, "one thread and two");
+                foreach (VectorPath path in VectorizedPaths())
+                {
+                    float[] once = problem.Run(threads: 2, path);
+                    float[] again = problem.Run(threads: 2, path);
+                    float[] alone = problem.Run(threads: 1, path);
+                    Assert.That(again, Is.EqualTo(once).AsCollection, $"{path}: same thread count");
+                    Assert.That(alone, Is.EqualTo(once).AsCollection, $"{path}: one thread and two");
+                }
             }
     }
 
@@ -74,7 +106,7 @@ public class MatrixProductTests
     public void ThePublicEntryUsesTheConfiguredThreads()
     {
         var problem = Problem<float>.Create(96, 80, 70, transposeA: false, transposeB: true, seed: 3);
-        float[] expected = problem.Run(threads: 1, vectorized: true);
+        float[] expected = problem.Run(threads: 1, VectorPaths.Best);
         float[] c = problem.FreshC();
         MatrixProduct.Multiply<float>(problem.TransposeA, problem.TransposeB, problem.M, problem.N, problem.K,
             problem.A, problem.Lda, problem.B, problem.Ldb, c, problem.Ldc);
@@ -92,13 +124,14 @@ public class MatrixProductTests
         Assert.Throws<ArgumentOutOfRangeException>(() => MatrixProduct.Multiply<float>(false, false, 2, 2, 3, a, 2, b, 2, c, 2));
     }
 
-    private static void SmallSizes<T>(bool transposeA, bool transposeB, bool vectorized) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void SmallSizes<T>(bool transposeA, bool transposeB, VectorPath path) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Assume.That(VectorPaths.CanRun(path), $"this machine cannot run {path}");
         int seed = 0;
         foreach (int m in Sizes)
             foreach (int n in Sizes)
                 foreach (int k in Depths)
-                    Problem<T>.Create(m, n, k, transposeA, transposeB, seed++).AssertMatchesReference(threads: 1, vectorized);
+                    Problem<T>.Create(m, n, k, transposeA, transposeB, seed++).AssertMatchesReference(threads: 1, path);
     }
 
     /// <summary>
@@ -154,30 +187,58 @@ public class MatrixProductTests
             return c;
         }
 
-        public T[] Run(int threads, bool vectorized)
+        public T[] Run(int threads, VectorPath path)
         {
             T[] c = FreshC();
-            MatrixProduct.Multiply<T>(TransposeA, TransposeB, M, N, K, A, Lda, B, Ldb, c, Ldc, threads, vectorized);
+            MatrixProduct.Multiply<T>(TransposeA, TransposeB, M, N, K, A, Lda, B, Ldb, c, Ldc, threads, path);
             return c;
         }
 
-        public void AssertMatchesReference(int threads, bool vectorized)
+        /// <summary>C = relu?(op(A)·op(B) + bias) against the reference with the bias added (and clamped): relu moves
+        /// no value further from another, so the product's tolerance holds.</summary>
+        public void AssertEpilogueMatchesReference(int threads, VectorPath path, bool relu)
         {
-            T[] c = Run(threads, vectorized);
+            var random = new Random(M * 31 + N);
+            T[] bias = [.. Enumerable.Range(0, N).Select(_ => T.CreateChecked(random.NextDouble() * 2 - 1))];
+            T[] c = FreshC();
+            MatrixProduct.Multiply<T>(TransposeA, TransposeB, M, N, K, A, Lda, B, Ldb, c, Ldc, threads, path, bias, relu);
+            (double[] product, double[] productTolerance) = Reference();
+            double epsilon = typeof(T) == typeof(float) ? 1.2e-7 : 2.3e-16;
+            double[] expected = new double[product.Length], tolerance = new double[product.Length];
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++)
+                {
+                    double value = product[i * N + j] + double.CreateChecked(bias[j]);
+                    expected[i * N + j] = relu ? Math.Max(value, 0) : value;
+                    // The addition rounds once more.
+                    tolerance[i * N + j] = productTolerance[i * N + j] + 2 * epsilon * (Math.Abs(product[i * N + j]) + Math.Abs(double.CreateChecked(bias[j])));
+                }
+
+            AssertClose(c, expected, tolerance, threads, path);
+        }
+
+        public void AssertMatchesReference(int threads, VectorPath path)
+        {
+            T[] c = Run(threads, path);
             (double[] expected, double[] tolerance) = Reference();
+            AssertClose(c, expected, tolerance, threads, path);
+        }
+
+        private void AssertClose(T[] c, double[] expected, double[] tolerance, int threads, VectorPath path)
+        {
             for (int i = 0; i < M; i++)
             {
                 for (int j = 0; j < N; j++)
                 {
                     double actual = double.CreateChecked(c[i * Ldc + j]);
                     if (!(Math.Abs(actual - expected[i * N + j]) <= tolerance[i * N + j]))
-                        Assert.Fail($"{Describe(threads, vectorized)}: C[{i}, {j}] = {actual}, expected {expected[i * N + j]} ± {tolerance[i * N + j]}");
+                        Assert.Fail($"{Describe(threads, path)}: C[{i}, {j}] = {actual}, expected {expected[i * N + j]} ± {tolerance[i * N + j]}");
                 }
 
                 for (int j = N; j < Ldc && i * Ldc + j < c.Length; j++)
                 {
                     if (!T.IsNaN(c[i * Ldc + j]))
-                        Assert.Fail($"{Describe(threads, vectorized)}: wrote into the padding of C at row {i}, column {j}");
+                        Assert.Fail($"{Describe(threads, path)}: wrote into the padding of C at row {i}, column {j}");
                 }
             }
         }
@@ -213,8 +274,8 @@ public class MatrixProductTests
 
         private static double[] ToDouble(T[] values) => Array.ConvertAll(values, double.CreateChecked);
 
-        private string Describe(int threads, bool vectorized) =>
-            $"{typeof(T).Name} m={M} n={N} k={K} transposeA={TransposeA} transposeB={TransposeB} threads={threads} vectorized={vectorized}";
+        private string Describe(int threads, VectorPath path) =>
+            $"{typeof(T).Name} m={M} n={N} k={K} transposeA={TransposeA} transposeB={TransposeB} threads={threads} path={path}";
 
         /// <summary>Uniform values in [-1, 1); the padding past <paramref name="columns"/> is NaN, so reading it would show.</summary>
         private static T[] RandomMatrix(Random random, int rows, int columns, int leading)

@@ -61,9 +61,28 @@ public class ValueTests
         Assert.That(x.Grad, Is.EqualTo(8), "two backward passes add up on the leaf, as in PyTorch");
 
         f.ZeroGrad();
+        Assert.That(x.Grad, Is.EqualTo(8), "ZeroGrad clears the node it is called on, as on tensors");
+        x.ZeroGrad();
         Assert.That(x.Grad, Is.Zero);
         f.Backward();
         Assert.That(x.Grad, Is.EqualTo(4));
+    }
+
+    [Test]
+    public void AutodiffZeroGradClearsAWholeGraphOfValuesOrOfTensors()
+    {
+        var a = new Value(2);
+        var b = new Value(3);
+        Value f = a * b + a;
+        f.Backward();
+        Autodiff.ZeroGrad(f);
+        Assert.That(new[] { a.Grad, b.Grad, f.Grad }, Is.All.Zero);
+
+        Tensor<double> w = Tensor.FromArray([1.0, 2]).RequireGrad(), x = Tensor.FromArray([3.0, 4]).RequireGrad();
+        Tensor<double> g = (w * x).Sum();
+        g.Backward();
+        Autodiff.ZeroGrad(g);
+        Assert.That(new[] { w.Grad, x.Grad }, Is.All.Null);
     }
 
     [Test]

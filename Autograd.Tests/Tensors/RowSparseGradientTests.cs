@@ -1,3 +1,4 @@
+using Autograd.NN.Word2Vec;
 namespace Autograd.Tests.Tensors;
 
 /// <summary>Embedding tables with row-sparse gradients: same numbers as the dense rule, only the touched rows stored.</summary>

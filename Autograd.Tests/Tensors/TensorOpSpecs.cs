@@ -1,4 +1,5 @@
 using System.Numerics;
+using Autograd.NN.Word2Vec;
 
 namespace Autograd.Tests.Tensors;
 
@@ -127,6 +128,11 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         S("MatMul", "transposed operands", [[4, 3], [2, 4]], x => x[0].Transpose().MatMul(x[1].Transpose())),
         S("MatMul", "matrix · transposed weight (Linear)", [[3, 4], [2, 4]], x => x[0].MatMul(x[1].Transpose())),
         S("MatMul", "transposed matrix · matrix", [[4, 3], [4, 2]], x => x[0].Transpose().MatMul(x[1])),
+        S("Linear", "x·Wᵀ + b", [[3, 4], [2, 4], [2]], x => Tensor<T>.Linear(x[0], x[1], x[2])),
+        S("Linear", "x·Wᵀ", [[3, 4], [5, 4]], x => Tensor<T>.Linear(x[0], x[1])),
+        S("Linear", "relu(x·Wᵀ + b)", [[13, 7], [33, 7], [33]], x => Tensor<T>.Linear(x[0], x[1], x[2], relu: true) * Weights(13, 33)),
+        S("Linear", "of a transposed input", [[4, 3], [2, 4], [2]], x => Tensor<T>.Linear(x[0].Transpose(), x[1], x[2], relu: true)),
+        S("Linear", "of a batch of vectors (composed)", [[2, 3, 4], [2, 4], [2]], x => Tensor<T>.Linear(x[0], x[1], x[2], relu: true)),
         S("Dot", "vectors", [[5], [5]], x => x[0].Dot(x[1])),
         S("Outer", "vectors", [[3], [4]], x => x[0].Outer(x[1])),
 

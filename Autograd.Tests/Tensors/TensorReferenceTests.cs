@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Autograd.NN.Word2Vec;
 
 namespace Autograd.Tests.Tensors;
 

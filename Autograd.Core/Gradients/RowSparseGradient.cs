@@ -11,7 +11,7 @@ namespace Autograd;
 /// Rows are kept in the order the backward passes produced them and may repeat; the gradient is their sum
 /// (<see cref="ToDense"/>). An optimizer may apply the entries one by one: for SGD that is the same update.
 /// Entry e's gradient is <see cref="Scale"/>(e) · <see cref="Vector"/>(e): a lookup's entries are its gradient rows
-/// (scale 1), and a fused dot product's (<see cref="Tensor{T}.DotRows"/>) are the upstream scalar times the row it was
+/// (scale 1), and a fused dot product's (word2vec's) are the upstream scalar times the row it was
 /// dotted with, so no per-use row is ever written out. Entries refer to tensors of the backward pass (which nothing
 /// else writes to) rather than copying them; <see cref="Clear"/> keeps the index buffers, so a training loop stops
 /// allocating once they have grown.
@@ -102,40 +102,21 @@ public sealed class RowSparseGradient<T> where T : unmanaged, IFloatingPointIeee
         return new Tensor<T>(dense, [TableRows, Width]);
     }
 
-    /// <summary>Appends one entry per index: row <c>rows[j]</c> receives <c>gradient[j, :]</c> (referred to, not copied).</summary>
-    internal void Add(int[] rows, Tensor<T> gradient)
+    /// <summary>Appends the entries of a row-sparse <paramref name="gradient"/> (its vectors referred to, its scales copied).</summary>
+    internal void Append(in Gradient<T> gradient)
     {
+        int[] rows = gradient.Rows!;
         Reserve(rows.Length);
-        Tensor<T> values = gradient.Contiguous();
+        Tensor<T> vectors = gradient.Vectors!.Contiguous();
         // The entries outlive the backward pass: their storage must never go back to a pool.
-        values.Buffer.LeaveToCollector();
+        vectors.Buffer.LeaveToCollector();
         rows.CopyTo(_rows, Count);
-        for (int j = 0; j < rows.Length; j++)
+        if (gradient.Scales is { } scales) scales.Contiguous().AsReadOnlySpan().CopyTo(_scales.AsSpan(Count));
+        else _scales.AsSpan(Count, rows.Length).Fill(T.One);
+        for (int e = 0; e < rows.Length; e++)
         {
-            _arrays[Count + j] = values.Storage;
-            _offsets[Count + j] = values.Offset + j * Width;
-            _scales[Count + j] = T.One;
-        }
-
-        Count += rows.Length;
-    }
-
-    /// <summary>
-    /// Appends scaled entries: use u of row <c>rows[u]</c> receives <c>scales[u] · vectors[v, :]</c> with
-    /// v = <c>vectorOfUse[u]</c>, or u / <paramref name="usesPerVector"/> when that is positive (the vectors referred
-    /// to, the scales copied).
-    /// </summary>
-    internal void AddScaled(int[] rows, Tensor<T> vectors, ReadOnlySpan<T> scales, ReadOnlySpan<int> vectorOfUse, int usesPerVector)
-    {
-        Reserve(rows.Length);
-        Tensor<T> v = vectors.Contiguous();
-        v.Buffer.LeaveToCollector();
-        rows.CopyTo(_rows, Count);
-        scales.CopyTo(_scales.AsSpan(Count));
-        for (int use = 0; use < rows.Length; use++)
-        {
-            _arrays[Count + use] = v.Storage;
-            _offsets[Count + use] = v.Offset + (usesPerVector > 0 ? use / usesPerVector : vectorOfUse[use]) * Width;
+            _arrays[Count + e] = vectors.Storage;
+            _offsets[Count + e] = vectors.Offset + gradient.VectorOf(e) * Width;
         }
 
         Count += rows.Length;
