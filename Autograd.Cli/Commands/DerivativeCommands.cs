@@ -161,7 +161,7 @@ internal static class DerivativeCommands
             Tensor<double> xi = i == j ? xj : inputs[i].Value.Detach().RequireGrad();
             var bound = With(inputs, j, xj);
             if (i != j) bound[i] = KeyValuePair.Create(inputs[i].Key, xi);
-            Tensor<double> output = TensorEvaluator.Run(compiled, bound).Output;
+            Tensor<double> output = Evaluator.Run(compiled, bound).Output;
             return output.RequiresGrad
                 ? Autodiff.Grad([output], [xi], createGraph: true, allowUnused: true)[0]
                 : Tensor.Zeros<double>(xi.Shape.ToArray());
@@ -171,7 +171,7 @@ internal static class DerivativeCommands
     private static TensorEvaluation Evaluate(CompiledProgram compiled, List<KeyValuePair<string, Tensor<double>>> inputs, int differentiable)
     {
         var bound = inputs.Select((p, k) => KeyValuePair.Create(p.Key, k == differentiable ? p.Value : p.Value.Detach())).ToList();
-        return TensorEvaluator.Run(compiled, bound);
+        return Evaluator.Run(compiled, bound);
     }
 
     private static List<KeyValuePair<string, Tensor<double>>> With(List<KeyValuePair<string, Tensor<double>>> inputs, int index, Tensor<double> value) =>

@@ -77,7 +77,7 @@ internal static class GradCommand
         Evaluation evaluation = Evaluator.Run(compiled, inputs);
         evaluation.Output.Label ??= "out";
         evaluation.Output.Backward();
-        if (Evaluator.CheckGradients(compiled, evaluation) is { } error) throw error;
+        if (NumberDomain.CheckGradients(compiled, evaluation) is { } error) throw error;
         return evaluation;
     }
 

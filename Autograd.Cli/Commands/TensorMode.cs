@@ -22,7 +22,7 @@ internal static class TensorMode
     public static TensorEvaluation Differentiate(CompiledProgram compiled, IReadOnlyList<KeyValuePair<string, Tensor<double>>> bindings)
     {
         var leaves = bindings.Select(b => KeyValuePair.Create(b.Key, Leaf(b.Key, b.Value))).ToList();
-        TensorEvaluation evaluation = TensorEvaluator.Run(compiled, leaves);
+        TensorEvaluation evaluation = Evaluator.Run(compiled, leaves);
         Tensor<double> output = evaluation.Output;
         if (output.Size != 1)
         {
@@ -125,7 +125,7 @@ internal static class TensorMode
         try
         {
             return TensorGradCheck.Check(
-                xs => TensorEvaluator.Run(compiled, [.. names.Select((n, i) => KeyValuePair.Create(n, xs[i]))]).Output,
+                xs => Evaluator.Run(compiled, [.. names.Select((n, i) => KeyValuePair.Create(n, xs[i]))]).Output,
                 [.. bindings.Select(b => b.Value)], options);
         }
         catch (ProgramException e)

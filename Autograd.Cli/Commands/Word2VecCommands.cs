@@ -199,6 +199,9 @@ internal static class Word2VecCommands
                 foreach (string file in similarityFiles)
                 {
                     SimilarityResult result = WordVectorEvaluation.Similarities(loaded, file);
+                    // Scores near double's limit overflow the sums of squares; a NaN would be printed as a correlation.
+                    if (!double.IsFinite(result.Spearman) || !double.IsFinite(result.Pearson))
+                        throw new CliException($"--similarity: '{file}': the correlation is not a finite number (are some scores beyond ±1e150?)");
                     string name = Path.GetFileNameWithoutExtension(file);
                     scores[$"{name}_spearman"] = Math.Round(result.Spearman, 6);
                     scores[$"{name}_pearson"] = Math.Round(result.Pearson, 6);

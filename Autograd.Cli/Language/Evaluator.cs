@@ -1,4 +1,3 @@
-using System.Globalization;
 using Autograd.Functions;
 using Autograd.Graph;
 
@@ -9,39 +8,58 @@ namespace Autograd.Cli.Language;
 /// <param name="Inputs">The leaf made for each binding, in the order the bindings were given.</param>
 /// <param name="Positions">The source position of the operator or function that recorded each operation node.</param>
 /// <param name="OutputName">The name the last statement assigns (f in <c>f = x</c>, where the value keeps the name x), or null.</param>
-internal sealed record Evaluation(Value Output, IReadOnlyList<KeyValuePair<string, Value>> Inputs, IReadOnlyDictionary<Node, int> Positions, string? OutputName);
+/// <typeparam name="TNum">What the program ran on: <see cref="Value"/>s or float64 tensors.</typeparam>
+internal sealed record Evaluation<TNum>(TNum Output, IReadOnlyList<KeyValuePair<string, TNum>> Inputs, IReadOnlyDictionary<Node, int> Positions, string? OutputName)
+    where TNum : Node, IDifferentiable<TNum>;
 
 /// <summary>
-/// Runs a compiled program on scalar <see cref="Value"/>s, recording the computation graph. Assigned names become
-/// node labels, so the graph dumps and the chain-rule explanation speak the program's own names.
+/// Runs a compiled program, recording the computation graph: on scalar <see cref="Value"/>s, or on float64 tensors
+/// (a bound number is then a 0-d tensor) when the program uses tensor operations. One interpreter serves both; what
+/// differs between them (how a written number is made, tensor-only operations, how a non-finite result is described)
+/// is an <see cref="IEvaluationDomain{TNum}"/>. Assigned names become node labels, so the graph dumps and the
+/// explanations speak the program's own names.
 /// </summary>
 internal static class Evaluator
 {
-    /// <summary>Runs <paramref name="program"/> with the inputs bound to new leaves holding <paramref name="bindings"/>.</summary>
+    /// <summary>Runs <paramref name="program"/> on values, with the inputs bound to new leaves holding <paramref name="bindings"/>.</summary>
     /// <exception cref="ProgramException">An unbound name, or an operation whose result is not a finite number.</exception>
-    public static Evaluation Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, double>> bindings) =>
+    public static Evaluation<Value> Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, double>> bindings) =>
         Run(program, [.. bindings.Select(b => KeyValuePair.Create(b.Key, new Value(b.Value, b.Key)))]);
 
-    /// <summary>Runs <paramref name="program"/> with the inputs bound to the given leaves.</summary>
+    /// <summary>Runs <paramref name="program"/> on values, with the inputs bound to the given leaves.</summary>
     /// <exception cref="ProgramException">An unbound name, or an operation whose result is not a finite number.</exception>
-    public static Evaluation Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, Value>> inputs)
+    public static Evaluation<Value> Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, Value>> inputs) =>
+        Run<Value, NumberDomain>(program, inputs);
+
+    /// <summary>Runs <paramref name="program"/> on float64 tensors, with each input bound to the given leaf.</summary>
+    /// <exception cref="ProgramException">An unbound name, a shape mismatch, a bad axis or a non-finite value; with its position.</exception>
+    public static Evaluation<Tensor<double>> Run(CompiledProgram program, IReadOnlyList<KeyValuePair<string, Tensor<double>>> inputs) =>
+        Run<Tensor<double>, TensorDomain>(program, inputs);
+
+    private static Evaluation<TNum> Run<TNum, TDomain>(CompiledProgram program, IReadOnlyList<KeyValuePair<string, TNum>> inputs)
+        where TNum : Node, IDifferentiable<TNum>
+        where TDomain : IEvaluationDomain<TNum>
     {
         var scope = inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var positions = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
-        var stack = new List<Value>();
-        Value? result = null;
+        // Numbers written in the program and operations on them alone: constant parameters and axes must be these.
+        var literals = new HashSet<TNum>(ReferenceEqualityComparer.Instance);
+        var stack = new List<TNum>();
+        TNum? result = null;
 
         foreach (Instruction instruction in program.Instructions)
         {
             switch (instruction.Code)
             {
                 case OpCode.Number:
-                    stack.Add(Value.Constant(instruction.Number));
+                    TNum number = TDomain.Number(instruction.Number);
+                    literals.Add(number);
+                    stack.Add(number);
                     break;
                 case OpCode.Load:
-                    if (!scope.TryGetValue(instruction.Name!, out Value? bound))
+                    if (!scope.TryGetValue(instruction.Name!, out TNum? bound))
                         throw new ProgramException(
-                            $"unbound name '{instruction.Name}': assign it in an earlier statement or bind it on the command line as {instruction.Name}=VALUE",
+                            $"unbound name '{instruction.Name}': assign it in an earlier statement or bind it on the command line as {TDomain.BindingForm(instruction.Name!)}",
                             program.Source, instruction.Position, showCaret: false);
                     stack.Add(bound);
                     break;
@@ -55,125 +73,97 @@ internal static class Evaluator
                     result = Pop(stack);
                     break;
                 default:
-                    Value made;
+                    TNum made;
                     try
                     {
-                        made = Apply(instruction, stack);
+                        made = Apply<TNum, TDomain>(instruction, stack, literals);
                     }
-                    catch (ArgumentException e)
+                    catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException)
                     {
-                        // The definition names what is wrong (clamp's bounds); the program adds where it happened.
+                        // The engine or the definition names what is wrong (the shapes, clamp's bounds); the program adds where.
                         throw new ProgramException(Cli.MessageOf(e), program.Source, instruction.Position, showCaret: false);
                     }
 
-                    positions[made] = instruction.Position;
-                    if (!double.IsFinite(made.Data))
-                        throw new ProgramException(NotFiniteMessage(made), program.Source, instruction.Position, showCaret: false);
+                    positions.TryAdd(made, instruction.Position);
+                    if (TDomain.NonFinite(made, instruction) is { } message)
+                        throw new ProgramException(message, program.Source, instruction.Position, showCaret: false);
                     stack.Add(made);
                     break;
             }
         }
 
-        return new Evaluation(result!, inputs, positions, program.OutputName);
+        return new Evaluation<TNum>(result!, inputs, positions, program.OutputName);
     }
 
     /// <summary>
-    /// Runs one operation. An operation on constants alone (the -1 in <c>x ^ -1</c>, or <c>1/2</c>) gives a constant
-    /// when its value is finite, as a written number would: an exponent must be constant for a negative base to
-    /// have a derivative.
+    /// Runs one operation. An operation on written numbers alone (the -1 in <c>x ^ -1</c> or <c>sum(x, -1)</c>)
+    /// counts as a written number, as it would had it been written out.
     /// </summary>
-    private static Value Apply(Instruction instruction, List<Value> stack)
+    private static TNum Apply<TNum, TDomain>(Instruction instruction, List<TNum> stack, HashSet<TNum> literals)
+        where TNum : Node, IDifferentiable<TNum>
+        where TDomain : IEvaluationDomain<TNum>
     {
-        int count = instruction.Code switch { OpCode.Negate => 1, OpCode.Call => instruction.ArgumentCount, _ => 2 };
-        Value[] operands = new Value[count];
-        for (int i = count - 1; i >= 0; i--) operands[i] = Pop(stack);
-        Value made = Compute(instruction, operands);
-        return operands.All(o => o.IsConstant) && double.IsFinite(made.Data) ? Value.Constant(made.Data) : made;
-    }
-
-    private static Value Compute(Instruction instruction, Value[] operands)
-    {
-        switch (instruction.Code)
+        if (instruction.Code == OpCode.Call && FunctionTable.IsTensorOnly(instruction.Name!))
         {
-            case OpCode.Negate:
-                return -operands[0];
-            case OpCode.Call:
-                FunctionInfo function = FunctionTable.Resolve(instruction.Name!, [.. operands.Select(o => o.IsConstant)]);
-                double[] parameters = FunctionTable.Parameters(function, operands.Skip(function.Operands).Select(o => o.Data));
-                return function.Apply(operands[..function.Operands], parameters);
+            int? axis = null;
+            if (instruction.ArgumentCount == 2)
+            {
+                TNum axisArgument = Pop(stack);
+                double value = literals.Contains(axisArgument) ? TDomain.NumberOf(axisArgument) : double.NaN;
+                if (value != Math.Round(value))
+                    throw new ArgumentException($"the axis of {instruction.Name} must be a whole number written in the program, e.g. {instruction.Name}(x, 1)");
+                axis = (int)value;
+            }
+
+            return TDomain.Reduce(instruction.Name!, Pop(stack), axis);
         }
 
-        Value a = operands[0], b = operands[1];
-        return instruction.Code switch
+        int count = instruction.Code switch { OpCode.Negate => 1, OpCode.Call => instruction.ArgumentCount, _ => 2 };
+        var operands = new TNum[count];
+        for (int i = count - 1; i >= 0; i--) operands[i] = Pop(stack);
+        TNum made;
+        bool ofLiterals;
+        if (instruction.Code == OpCode.Call)
+        {
+            FunctionInfo function = FunctionTable.Resolve(instruction.Name!, [.. operands.Select(literals.Contains)]);
+            double[] parameters = FunctionTable.Parameters(function, operands.Skip(function.Operands).Select(TDomain.NumberOf));
+            TNum[] applied = operands[..function.Operands];
+            made = TDomain.Apply(function, applied, parameters);
+            ofLiterals = applied.All(literals.Contains);
+        }
+        else
+        {
+            made = Compute<TNum, TDomain>(instruction.Code, operands, literals);
+            ofLiterals = operands.All(literals.Contains);
+        }
+
+        if (ofLiterals) literals.Add(made);
+        return made;
+    }
+
+    private static TNum Compute<TNum, TDomain>(OpCode code, TNum[] operands, HashSet<TNum> literals)
+        where TNum : Node, IDifferentiable<TNum>
+        where TDomain : IEvaluationDomain<TNum>
+    {
+        if (code == OpCode.Negate) return -operands[0];
+        TNum a = operands[0], b = operands[1];
+        return code switch
         {
             OpCode.Add => a + b,
             OpCode.Subtract => a - b,
             OpCode.Multiply => a * b,
             OpCode.Divide => a / b,
-            // A constant exponent needs no gradient, and its ln(base) would be NaN for a negative base.
-            OpCode.Power => b.IsConstant ? a.Pow(b.Data) : a.Pow(b),
-            _ => throw new InvalidOperationException($"unknown instruction {instruction.Code}"),
+            // A written exponent needs no gradient, and its ln(base) would be NaN for a negative base.
+            OpCode.Power => literals.Contains(b) ? a.Pow(TDomain.NumberOf(b)) : a.Pow(b),
+            OpCode.MatrixProduct => TDomain.MatrixProduct(a, b),
+            _ => throw new InvalidOperationException($"unknown instruction {code}"),
         };
     }
 
-    private static Value Pop(List<Value> stack)
+    private static TNum Pop<TNum>(List<TNum> stack)
     {
-        Value top = stack[^1];
+        TNum top = stack[^1];
         stack.RemoveAt(stack.Count - 1);
         return top;
-    }
-
-    /// <summary>Says which operation produced a non-finite value, with its inputs, for example <c>log(-1) is NaN</c>.</summary>
-    private static string NotFiniteMessage(Value made) =>
-        $"{Describe(made)} is {made.Data.ToString(CultureInfo.InvariantCulture)}, not a finite number";
-
-    /// <summary>
-    /// Finds the first edge of the backward pass whose local derivative is not finite (for example sqrt at 0), and
-    /// says which operation it is; null when every gradient is finite.
-    /// </summary>
-    public static ProgramException? CheckGradients(CompiledProgram program, Evaluation evaluation)
-    {
-        IReadOnlyList<Node> order = GraphTraversal.TopologicalOrder(evaluation.Output);
-        for (int n = order.Count - 1; n >= 0; n--)
-        {
-            var node = (Value)order[n];
-            if (node.IsLeaf) continue;
-            for (int i = 0; i < node.InputCount; i++)
-            {
-                var input = (Value)node.GetInput(i);
-                double local = node.Op!.LocalDerivative(node, i);
-                if (input.IsConstant || (double.IsFinite(local) && double.IsFinite(input.Grad))) continue;
-                string which = node.InputCount == 1 ? "" : i == 0 ? " with respect to its first input" : " with respect to its second input";
-                string what = double.IsFinite(local)
-                    ? $"the gradient flowing into {input.Label ?? "an input"} of {node.Operation} overflows to {input.Grad.ToString(CultureInfo.InvariantCulture)}"
-                    : $"the derivative of {Describe(node)}{which} is {local.ToString(CultureInfo.InvariantCulture)}, so the gradient is not finite";
-                return new ProgramException(what, program.Source, evaluation.Positions.GetValueOrDefault(node), showCaret: false);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The operation with its input values, for example <c>log(-1)</c> or <c>(-4)^0.5</c>: a negative value is
-    /// bracketed where an operator binds it (<c>-4^0.5</c> reads as −(4^0.5)), not where it is a whole argument of a call.
-    /// </summary>
-    private static string Describe(Value node)
-    {
-        // Placeholders first, to see where each input stands in the op's own format.
-        var marks = new string[node.InputCount];
-        for (int i = 0; i < marks.Length; i++) marks[i] = $"\u0001{i}\u0002";
-        string text = node.FormatDefinition(marks);
-        for (int i = 0; i < marks.Length; i++)
-        {
-            string value = ((Value)node.GetInput(i)).Data.ToString("R", CultureInfo.InvariantCulture);
-            int at = text.IndexOf(marks[i], StringComparison.Ordinal);
-            if (at < 0) continue;
-            int after = at + marks[i].Length;
-            bool argument = (text[..at].EndsWith('(') || text[..at].EndsWith(", ", StringComparison.Ordinal)) && after < text.Length && text[after] is ')' or ',';
-            text = text.Replace(marks[i], value.StartsWith('-') && !argument ? $"({value})" : value, StringComparison.Ordinal);
-        }
-
-        return text;
     }
 }

@@ -21,7 +21,8 @@ internal static unsafe class DotProductGemm
     /// rows of B read them again.</summary>
     public const int MaxRows = 32;
 
-    /// <summary>Whether a product of this shape and layout runs here (the caller has chosen the AVX2+FMA kernels).</summary>
+    /// <summary>Whether a product of this shape and layout runs here (the caller has chosen the AVX2+FMA or AVX-512
+    /// kernels; this one is 256-bit on both).</summary>
     public static bool Suits(bool transposeA, bool transposeB, int m, int n) =>
         !transposeA && transposeB && (m <= MaxRows || n <= MaxColumns);
 

@@ -12,8 +12,8 @@ namespace Autograd.Kernels;
 /// <remarks>
 /// Per step of p: two loads of B, twelve broadcasts of A and 24 FMAs. Zen 5 issues two 512-bit FMAs a cycle with a
 /// 4-cycle latency, so at least eight independent accumulators are needed; 24 of the 32 zmm registers leave room for
-/// the two B vectors and the broadcast, and twelve loads per 24 FMAs stay under the two loads a cycle the core
-/// sustains. Edge tiles of fewer rows run only the FMAs of their rows, as the 256-bit kernels do.
+/// the two B vectors and the broadcast, and the fourteen loads of a step fit in the twelve cycles its FMAs take at two
+/// a cycle. Edge tiles of fewer rows run only the FMAs of their rows, as the 256-bit kernels do.
 /// </remarks>
 internal readonly unsafe struct Avx512Kernel<T> : IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

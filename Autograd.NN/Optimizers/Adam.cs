@@ -70,16 +70,7 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
         int t = ++_updates[index];
         T correction1 = T.CreateTruncating(1 - Math.Pow(Beta1, t));
         T root2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, t)));
-        for (int i = 0; i < parameter.Length; i++)
-        {
-            T g = gradient[i];
-            if (_decoupled) parameter[i] -= lr * decay * parameter[i];
-            else g += decay * parameter[i];
-            m[i] = b1 * m[i] + (T.One - b1) * g;
-            v[i] = b2 * v[i] + (T.One - b2) * g * g;
-            // PyTorch's arrangement of the bias corrections: p −= (η/(1 − β₁ᵗ)) · m / (√v/√(1 − β₂ᵗ) + ε).
-            parameter[i] -= lr / correction1 * m[i] / (T.Sqrt(v[i]) / root2 + eps);
-        }
+        UpdateKernels.Adam<T>(parameter, gradient, m, v, new AdamScalars<T>(lr, b1, b2, eps, decay, _decoupled, correction1, root2));
     }
 }
 

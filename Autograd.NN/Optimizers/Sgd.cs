@@ -51,17 +51,8 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
 
         T mu = T.CreateTruncating(Momentum), decay = T.CreateTruncating(WeightDecay);
         T[] buffer = _momentum.Get(index, parameter.Length, out bool first);
-        for (int i = 0; i < parameter.Length; i++)
-        {
-            T d = gradient[i] + decay * parameter[i];
-            if (Momentum != 0)
-            {
-                buffer[i] = first ? d : mu * buffer[i] + d;
-                d = Nesterov ? d + mu * buffer[i] : buffer[i];
-            }
-
-            parameter[i] -= lr * d;
-        }
+        // Without momentum the buffer is just d: treating every step as the first keeps a past infinity out of it.
+        UpdateKernels.SgdMomentum<T>(parameter, gradient, buffer, lr, mu, decay, first || Momentum == 0, Nesterov);
     }
 
     /// <inheritdoc/>

@@ -132,15 +132,24 @@ public static class WordVectorEvaluation
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Count != y.Count || x.Count < 2) throw new ArgumentException($"correlation: needs two series of equal length ≥ 2, got {x.Count} and {y.Count}");
-        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Count; i++)
+        // r does not change when a series is scaled; scaling by the largest magnitude keeps the squares of scores
+        // near double's limit (±1e300) from overflowing to ∞, which made r 0 or NaN.
+        double[] a = Scaled(x), b = Scaled(y);
+        double mx = a.Average(), my = b.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < a.Length; i++)
         {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
+            sxy += (a[i] - mx) * (b[i] - my);
+            sxx += (a[i] - mx) * (a[i] - mx);
+            syy += (b[i] - my) * (b[i] - my);
         }
 
         return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
+    }
+
+    private static double[] Scaled(IReadOnlyList<double> values)
+    {
+        double largest = values.Max(Math.Abs);
+        return largest > 0 && double.IsFinite(largest) ? [.. values.Select(v => v / largest)] : [.. values];
     }
 
     /// <summary>1-based ranks, ties averaged.</summary>

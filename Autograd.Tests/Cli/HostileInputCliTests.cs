@@ -75,6 +75,14 @@ public sealed class HostileInputCliTests : FileTests
     }
 
     [Test]
+    public void ScoresNearDoublesLimitGiveTheCorrelationOfTheirScaledValues()
+    {
+        double[] model = [0.3, -0.2, 0.9];
+        Assert.That(Autograd.NN.Word2Vec.WordVectorEvaluation.Pearson([1e300, -1e300, 1], model),
+            Is.EqualTo(Autograd.NN.Word2Vec.WordVectorEvaluation.Pearson([1, -1, 0], model)).Within(1e-12));
+    }
+
+    [Test]
     public void TheExitCodesAreInTheHelp()
     {
         CliResult help = CliRunner.Run("--help");

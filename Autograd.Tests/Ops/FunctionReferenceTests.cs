@@ -74,7 +74,7 @@ public sealed class FunctionReferenceTests
     {
         // The command line's path: JSON bindings parsed to tensors, made leaves, run, checked to be one number, backpropagated.
         var bindings = ProgramInput.ParseTensorBindings(reference.Arguments);
-        TensorEvaluation evaluation = TensorMode.Differentiate(Compiler.Compile(reference.Program), bindings);
+        Evaluation<Tensor<double>> evaluation = TensorMode.Differentiate(Compiler.Compile(reference.Program), bindings);
 
         AssertClose(evaluation.Output.Item(), reference.Value, FirstOrderTolerance, "value");
         foreach (var (name, leaf) in evaluation.Inputs)
@@ -97,7 +97,7 @@ public sealed class FunctionReferenceTests
     {
         string[] names = [.. reference.Bindings.Keys];
         Tensor<double>[] leaves = [.. names.Select(n => Tensor.Scalar(reference.Bindings[n]).RequireGrad())];
-        TensorEvaluation evaluation = TensorEvaluator.Run(Compiler.Compile(reference.Program), [.. names.Select((n, i) => KeyValuePair.Create(n, leaves[i]))]);
+        Evaluation<Tensor<double>> evaluation = Evaluator.Run(Compiler.Compile(reference.Program), [.. names.Select((n, i) => KeyValuePair.Create(n, leaves[i]))]);
         Tensor<double>[] gradient = Autodiff.Grad([evaluation.Output], leaves, createGraph: true, allowUnused: true);
 
         for (int i = 0; i < names.Length; i++)
