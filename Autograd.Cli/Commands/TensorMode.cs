@@ -27,12 +27,14 @@ internal static class TensorMode
         if (output.Size != 1)
         {
             string shape = $"has shape [{string.Join(",", output.Shape)}]; gradients need a single number";
+            // One backward pass is one vector-Jacobian product: say so, and where the whole Jacobian is.
+            const string Rows = "; one backward pass gives one row of a vector output's Jacobian (a vector-Jacobian product), and autograd jacobian gives every row";
             // An unnamed output is the last statement, an expression: its text names it.
             string expression = compiled.Instructions[^1].Name ?? "the output";
             throw new ProgramException(
                 output.Label is { } name
-                    ? $"the output '{name}' {shape}: end with f = sum({name}) (or sum({name} * G) for a weighted sum)"
-                    : $"the output {expression} {shape}: write f = sum({expression}) (or sum(({expression}) * G) for a weighted sum)",
+                    ? $"the output '{name}' {shape}: end with f = sum({name}) (or sum({name} * G) for a weighted sum){Rows}"
+                    : $"the output {expression} {shape}: write f = sum({expression}) (or sum(({expression}) * G) for a weighted sum){Rows}",
                 compiled.Source, evaluation.Positions.GetValueOrDefault(output), showCaret: false);
         }
 

@@ -63,7 +63,9 @@ internal static class BackwardEngine
         HashSet<Node>? leadsToInputs = wanted is null ? null : LeadingTo(order, wanted);
         // Row-sparse gradients stay sparse only where they end: in a leaf's SparseGradient, in a pass that does not record.
         bool keepsSparse = inputs is null && !createGraph;
-        using (GradMode.Set(createGraph))
+        // A pass that records itself turns recording on; any other turns it off for this thread only.
+        using (createGraph ? GradMode.Set(true) : default(GradModeScope))
+        using (createGraph ? default : GradMode.Suppress())
         {
             for (int n = order.Count - 1; n >= 0; n--)
             {

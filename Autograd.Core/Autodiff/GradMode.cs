@@ -13,8 +13,37 @@ internal static class GradMode
     /// everywhere, and every scalar operation is spared the async-local read.</summary>
     private static int s_disablingScopes;
 
-    /// <summary>True unless inside a no-grad scope.</summary>
-    public static bool IsEnabled => Volatile.Read(ref s_disablingScopes) == 0 || !s_disabled.Value;
+    /// <summary>How many synchronous regions of this thread run with recording off (<see cref="Suppress"/>): the
+    /// engine's own passes and custom ops' forward computations, which other threads need not hear of.</summary>
+    [ThreadStatic] private static int t_suppressed;
+
+    /// <summary>True unless inside a no-grad scope or a suppressed region of this thread.</summary>
+    public static bool IsEnabled => t_suppressed == 0 && (Volatile.Read(ref s_disablingScopes) == 0 || !s_disabled.Value);
+
+    /// <summary>
+    /// Turns recording off on this thread until the returned scope is disposed, for a region that does not await:
+    /// unlike <see cref="Set"/>, it touches nothing shared, so threads that run backward passes or custom ops at
+    /// the same time (word2vec's workers) do not slow each other's every op down.
+    /// </summary>
+    public static SuppressionScope Suppress()
+    {
+        t_suppressed++;
+        return new SuppressionScope(active: true);
+    }
+
+    /// <summary>Ends a suppressed region.</summary>
+    internal static void SuppressionEnded() => t_suppressed--;
+
+    /// <summary>Lifts this thread's suppression (an <see cref="Autodiff.EnableGrad"/> inside it) and returns what it was.</summary>
+    internal static int LiftSuppression()
+    {
+        int suppressed = t_suppressed;
+        t_suppressed = 0;
+        return suppressed;
+    }
+
+    /// <summary>Puts back the suppression a scope lifted.</summary>
+    internal static void RestoreSuppression(int suppressed) => t_suppressed = suppressed;
 
     /// <summary>True inside an anomaly-detection scope.</summary>
     public static bool DetectAnomaly => s_anomaly.Value;
@@ -23,7 +52,7 @@ internal static class GradMode
     public static GradModeScope Set(bool enabled)
     {
         if (!enabled) Interlocked.Increment(ref s_disablingScopes);
-        var scope = new GradModeScope(s_disabled, s_disabled.Value, disables: !enabled);
+        var scope = new GradModeScope(s_disabled, s_disabled.Value, disables: !enabled, enabled ? LiftSuppression() : 0);
         s_disabled.Value = !enabled;
         return scope;
     }
@@ -34,7 +63,7 @@ internal static class GradMode
     /// <summary>Turns anomaly detection on until the returned scope is disposed.</summary>
     public static GradModeScope SetAnomaly(bool enabled)
     {
-        var scope = new GradModeScope(s_anomaly, s_anomaly.Value, disables: false);
+        var scope = new GradModeScope(s_anomaly, s_anomaly.Value, disables: false, liftedSuppression: 0);
         s_anomaly.Value = enabled;
         return scope;
     }
@@ -46,12 +75,14 @@ public readonly struct GradModeScope : IDisposable
     private readonly AsyncLocal<bool>? _flag;
     private readonly bool _previous;
     private readonly bool _disables;
+    private readonly int _liftedSuppression;
 
-    internal GradModeScope(AsyncLocal<bool> flag, bool previous, bool disables)
+    internal GradModeScope(AsyncLocal<bool> flag, bool previous, bool disables, int liftedSuppression)
     {
         _flag = flag;
         _previous = previous;
         _disables = disables;
+        _liftedSuppression = liftedSuppression;
     }
 
     /// <summary>Restores the setting that was in force when the scope was opened.</summary>
@@ -60,5 +91,16 @@ public readonly struct GradModeScope : IDisposable
         if (_flag is null) return;
         _flag.Value = _previous;
         if (_disables) GradMode.ScopeEnded();
+        if (_liftedSuppression > 0) GradMode.RestoreSuppression(_liftedSuppression);
+    }
+}
+
+/// <summary>Ends a region of this thread that <see cref="GradMode.Suppress"/> began.</summary>
+internal readonly struct SuppressionScope(bool active) : IDisposable
+{
+    /// <summary>Turns recording back on for this thread (unless an outer region keeps it off); the default scope does nothing.</summary>
+    public void Dispose()
+    {
+        if (active) GradMode.SuppressionEnded();
     }
 }

@@ -82,7 +82,7 @@ public abstract class CustomOp<T> where T : unmanaged, IFloatingPointIeee754<T>
         Tensor<T>[] recorded = (Tensor<T>[])inputs.Clone();
         var context = new CustomOpContext<T>(this, recorded);
         Tensor<T> result;
-        using (GradMode.Set(false))
+        using (GradMode.Suppress())
             result = Forward(context, recorded) ?? throw new InvalidOperationException($"'{Name}': Forward returned null");
         // The node must be new: a forward that hands back an input, a parameter or something it recorded gets a view.
         if (!result.IsLeaf || result.RequiresGrad || Array.IndexOf(recorded, result) >= 0) result = result.Alias();
@@ -96,7 +96,7 @@ public abstract class CustomOp<T> where T : unmanaged, IFloatingPointIeee754<T>
         bool recording = GradMode.IsEnabled;
         if (IsOnceDifferentiable)
         {
-            using (GradMode.Set(false)) gradients = Backward(context, gradOutput);
+            using (GradMode.Suppress()) gradients = Backward(context, gradOutput);
         }
         else
         {
@@ -128,7 +128,7 @@ public abstract class CustomOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private static Tensor<T> WithoutRecording(Gradient<T> gradient, int rows)
     {
-        using (GradMode.Set(false)) return gradient.ToDense(rows);
+        using (GradMode.Suppress()) return gradient.ToDense(rows);
     }
 }
 

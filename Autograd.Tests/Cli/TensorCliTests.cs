@@ -118,6 +118,7 @@ public sealed class TensorCliTests
     }
 
     [TestCase(new[] { "grad", "D = W @ X", "W=[[1,2]]", "X=[[1,0],[2,0]]" }, "gradients need a single number: end with f = sum(D)")]
+    [TestCase(new[] { "grad", "y = W @ x", "W=[[1,2],[3,4]]", "x=[1,1]", "--explain" }, "one backward pass gives one row of a vector output's Jacobian (a vector-Jacobian product), and autograd jacobian gives every row")]
     [TestCase(new[] { "grad", "W @ X ", "W=[[1,2]]", "X=[[1,0],[2,0]]" }, "the output W @ X has shape [1,2]; gradients need a single number: write f = sum(W @ X)")]
     [TestCase(new[] { "grad", "D = W @ X; f = sum(D)", "W=[[1,2,3]]", "X=[[1,2]]" }, "matmul: [1,3] @ [1,2]: inner dimensions 3 and 1 differ")]
     [TestCase(new[] { "grad", "f = sum(x, a)", "x=[1,2]", "a=0" }, "the axis of sum must be a whole number written in the program")]

@@ -124,6 +124,18 @@ public sealed class CustomOpTests
         protected override Gradient<double>[] Backward(CustomOpContext<double> context, Tensor<double> gradOutput) => [gradOutput];
     }
 
+    /// <summary>An identity op that runs a probe inside its forward computation.</summary>
+    private sealed class Probe(Action probe) : CustomOp<double>("probe")
+    {
+        protected override Tensor<double> Forward(CustomOpContext<double> context, IReadOnlyList<Tensor<double>> inputs)
+        {
+            probe();
+            return inputs[0];
+        }
+
+        protected override Gradient<double>[] Backward(CustomOpContext<double> context, Tensor<double> gradOutput) => [gradOutput];
+    }
+
     private static Tensor<double> Point(int seed, params int[] shape) => Tensor.RandomNormal<double>(shape, seed);
 
     [Test]
@@ -223,6 +235,37 @@ public sealed class CustomOpTests
         Assert.That(explanation, Does.Contain("σ(x)·(1 + x·(1 − σ(x)))"), "the op's own wording of its rule");
         IReadOnlyList<TensorExplanationStep> steps = TensorChainRuleExplainer.Steps(f);
         Assert.That(steps[^1].Contribution.ToArray(), Is.EqualTo(Autodiff.Grad((x * x.Sigmoid()).Sum(), x).ToArray()).Within(1e-14));
+    }
+
+    [Test]
+    public void RecordingIsOffInAForwardComputationUntilEnableGradTurnsItOn()
+    {
+        var seen = new List<bool>();
+        Tensor<double> x = Tensor.FromArray([1.0]).RequireGrad();
+        Tensor<double> y = new Probe(() =>
+        {
+            seen.Add(Autodiff.IsGradEnabled);
+            using (Autodiff.EnableGrad()) seen.Add(Autodiff.IsGradEnabled);
+            seen.Add(Autodiff.IsGradEnabled);
+        }).Apply(x);
+        Assert.That(seen, Is.EqualTo(new[] { false, true, false }));
+        Assert.That(Autodiff.IsGradEnabled, "recording is on again after the op");
+        Assert.That(y.RequiresGrad);
+
+        // The backward pass turns recording off for its rules, on this thread only.
+        using var other = new ManualResetEventSlim();
+        bool otherThreadRecords = false;
+        y.RegisterHook(g =>
+        {
+            seen.Add(Autodiff.IsGradEnabled);
+            var thread = new Thread(() => { otherThreadRecords = Autodiff.IsGradEnabled; other.Set(); });
+            thread.Start();
+            other.Wait();
+            return null;
+        });
+        (y * 2).Sum().Backward();
+        Assert.That(seen[^1], Is.False);
+        Assert.That(otherThreadRecords);
     }
 
     [Test]
