@@ -13,12 +13,15 @@ namespace Autograd.Tests.Ops;
 /// </summary>
 public sealed class FunctionReferenceTests
 {
-    /// <summary>The elementwise functions of the language (pow is the operator ^); each must have reference cases.</summary>
-    private static readonly string[] s_functions =
+    /// <summary>The functions every mode must have, as listed when the functions were first defined once (pow is the operator ^).</summary>
+    private static readonly string[] s_required =
     [
         "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "erf",
         "silu", "softplus", "log_sigmoid", "log1p", "expm1", "clamp", "minimum", "maximum", "pow",
     ];
+
+    /// <summary>The elementwise functions of the language, from the catalog, and pow (the operator ^): each must have reference cases.</summary>
+    private static readonly string[] s_functions = [.. FunctionTable.Elementwise.Select(f => f.Name).Append("pow").Distinct()];
 
     private const double FirstOrderTolerance = 1e-9;
     private const double SecondOrderTolerance = 1e-7;
@@ -132,10 +135,9 @@ public sealed class FunctionReferenceTests
     }
 
     [Test]
-    public void EveryElementwiseFunctionOfTheLanguageHasCases()
+    public void EveryRequiredFunctionIsInTheLanguage()
     {
-        var elementwise = FunctionTable.Elementwise.Select(f => f.Name).Distinct();
-        Assert.That(elementwise, Is.SubsetOf(s_functions));
+        Assert.That(s_required, Is.SubsetOf(s_functions));
     }
 
     private static void AssertClose(double actual, double expected, double tolerance, string what) =>
