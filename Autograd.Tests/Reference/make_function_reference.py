@@ -30,7 +30,7 @@ import torch.nn.functional as F
 # The elementwise functions of the language; pow is the operator ^.
 FUNCTIONS_COVERED = [
     "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "erf",
-    "silu", "softplus", "log_sigmoid", "log1p", "expm1", "clamp", "minimum", "maximum", "pow",
+    "silu", "softplus", "log_sigmoid", "log1p", "expm1", "clamp", "minimum", "maximum", "pow", "asinh",
 ]
 
 # function, program, bindings: numbers only; and, for a case whose Hessian PyTorch gets wrong, why it is left out.
@@ -199,6 +199,11 @@ SCALAR_CASES = [
     ("pow", "f = x ^ 0", {"x": 0.0}),
     ("pow", "f = -x ^ 2 + 2 ^ x ^ 2", {"x": 0.9}),
     ("pow", "f = (x * y) ^ 2 / y ^ x", {"x": 1.2, "y": 0.8}),
+
+    ("asinh", "f = asinh(x)", {"x": -3.0}),
+    ("asinh", "f = asinh(x)", {"x": 0.0}),
+    ("asinh", "f = asinh(x)", {"x": 1e8}),
+    ("asinh", "f = asinh(x * y)", {"x": 0.7, "y": -2.0}),
 ]
 
 X = [-2.5, -0.7, -0.01, 0.3, 1.1, 3.2]
@@ -250,6 +255,7 @@ TENSOR_CASES = [
     ("gelu", "h = gelu(W @ x + b); f = sum(softplus(h) * v - log_sigmoid(h))",
      {"W": [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]], "x": [0.3, -1.2, 0.8], "b": [0.1, -0.2], "v": [2.0, -1.0]}),
     ("silu", "f = sum(silu(x) * erf(x) + maximum(x, 0) * expm1(x) - clamp(x, -1, 1) ^ 2)", {"x": X}),
+    ("asinh", "f = sum(asinh(x) * w)", {"x": [-1e6, -2.5, -0.01, 0.0, 0.8, 40.0], "w": W}),
 ]
 
 FUNCTIONS = {
@@ -257,7 +263,7 @@ FUNCTIONS = {
     "tan": torch.tan, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
     # negative_slope = 0.01, alpha = 1, approximate='none', beta = 1 and threshold = 20: PyTorch's defaults.
     "leaky_relu": F.leaky_relu, "elu": F.elu, "gelu": F.gelu, "erf": torch.erf, "silu": F.silu,
-    "softplus": F.softplus, "log_sigmoid": F.logsigmoid, "log1p": torch.log1p, "expm1": torch.expm1,
+    "softplus": F.softplus, "log_sigmoid": F.logsigmoid, "log1p": torch.log1p, "expm1": torch.expm1, "asinh": torch.asinh,
     "sum": torch.sum,
 }
 
