@@ -60,7 +60,8 @@ internal sealed class GradientSlot<T> where T : unmanaged, IFloatingPointIeee754
             if (!createGraph && ReferenceEquals(Grad.Buffer.Owner, _owner) && !Grad.RequiresGrad && Grad.IsContiguous
                 && ShapeMath.SameShape(Grad.ShapeArray, grad.ShapeArray))
             {
-                Kernels.Elementwise.AddInto(Grad, grad);
+                Grad.MarkWritten();
+                Kernels.Elementwise.AddInto(Grad.Elements, grad.Elements);
                 return;
             }
 

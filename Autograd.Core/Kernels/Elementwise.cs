@@ -28,7 +28,7 @@ internal delegate void SpanMap<T>(ReadOnlySpan<T> source, Span<T> destination);
 internal static class Elementwise
 {
     /// <summary>op(a, b) over the broadcast <paramref name="shape"/>, row by row along the last axis.</summary>
-    public static TensorStorage<T> Binary<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
+    public static TensorStorage<T> Binary<T, TOp>(StridedView<T> a, StridedView<T> b, int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IBinaryOperator<T>
     {
@@ -40,48 +40,41 @@ internal static class Elementwise
 
         if (a.IsContiguous && b.IsContiguous)
         {
-            ReadOnlySpan<T> x = a.Storage.AsSpan(a.Offset, a.Size), y = b.Storage.AsSpan(b.Offset, b.Size);
+            ReadOnlySpan<T> x = a.Span, y = b.Span;
             if (a.Size == size && b.Size == size) { TOp.Invoke(x, y, destination); return result; }
             if (a.Size == size && b.Size == 1) { TOp.Invoke(x, y[0], destination); return result; }
             if (a.Size == 1 && b.Size == size) { TOp.Invoke(x[0], y, destination); return result; }
         }
 
         int rank = shape.Length;
-        int[] sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.Strides, shape);
-        int[] sb = ShapeMath.BroadcastStrides(b.ShapeArray, b.Strides, shape);
+        int[] sa = ShapeMath.BroadcastStrides(a.Shape, a.Strides, shape);
+        int[] sb = ShapeMath.BroadcastStrides(b.Shape, b.Strides, shape);
         int inner = shape[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1];
         var index = new int[rank];
-        int oa = a.Offset, ob = b.Offset;
+        // Both offsets step over the outer axes together; each view uses its own (possibly zero) strides.
+        Span<int> offsets = [a.Offset, b.Offset];
+        ReadOnlySpan<int[]> strides = [sa, sb];
         T[] storageA = a.Storage, storageB = b.Storage;
         for (int start = 0; start < size; start += inner)
         {
+            int oa = offsets[0], ob = offsets[1];
             Span<T> row = destination.AsSpan(start, inner);
             if (ia == 1 && ib == 1) TOp.Invoke(storageA.AsSpan(oa, inner), storageB.AsSpan(ob, inner), row);
             else if (ia == 1 && ib == 0) TOp.Invoke(storageA.AsSpan(oa, inner), storageB[ob], row);
             else if (ia == 0 && ib == 1) TOp.Invoke(storageA[oa], storageB.AsSpan(ob, inner), row);
             else for (int j = 0; j < inner; j++) row[j] = TOp.Invoke(storageA[oa + j * ia], storageB[ob + j * ib]);
-
-            // Step both offsets over the outer axes; each tensor uses its own (possibly zero) strides.
-            for (int axis = rank - 2; axis >= 0; axis--)
-            {
-                oa += sa[axis];
-                ob += sb[axis];
-                if (++index[axis] < shape[axis]) break;
-                oa -= sa[axis] * shape[axis];
-                ob -= sb[axis] * shape[axis];
-                index[axis] = 0;
-            }
+            Strided.Advance(index, shape, rank - 2, strides, offsets);
         }
 
         return result;
     }
 
     /// <summary>map(x) over every element, in row-major order.</summary>
-    public static TensorStorage<T> Unary<T>(Tensor<T> x, SpanMap<T> map) where T : unmanaged, IFloatingPointIeee754<T>
+    public static TensorStorage<T> Unary<T>(StridedView<T> x, SpanMap<T> map) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorStorage<T> result = TensorStorage<T>.Allocate(x.Size, zeroed: false);
         T[] destination = result.Array!;
-        if (x.IsContiguous) map(x.Storage.AsSpan(x.Offset, x.Size), destination);
+        if (x.IsContiguous) map(x.Span, destination);
         else
         {
             Strided.Copy(x, destination);
@@ -92,7 +85,7 @@ internal static class Elementwise
     }
 
     /// <summary>f(x) element by element, for operations with no span form.</summary>
-    public static TensorStorage<T> Map<T>(Tensor<T> x, Func<T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
+    public static TensorStorage<T> Map<T>(StridedView<T> x, Func<T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorStorage<T> result = TensorStorage<T>.Allocate(x.Size, zeroed: false);
         T[] destination = result.Array!;
@@ -101,13 +94,12 @@ internal static class Elementwise
         return result;
     }
 
-    /// <summary>destination += source, in place, for two tensors of one shape (destination contiguous).</summary>
-    public static void AddInto<T>(Tensor<T> destination, Tensor<T> source) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>destination += source, in place, for two views of one shape (destination contiguous).</summary>
+    public static void AddInto<T>(StridedView<T> destination, StridedView<T> source) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        destination.MarkWritten();
-        Span<T> target = destination.WritableSpan;
-        if (source.IsContiguous) TensorPrimitives.Add(target, source.Storage.AsSpan(source.Offset, source.Size), target);
-        else StridedWrite.Into(source, destination, add: true);
+        Span<T> target = destination.Span;
+        if (source.IsContiguous) TensorPrimitives.Add(target, source.Span, target);
+        else Strided.Into(source, destination, add: true);
     }
 }
 

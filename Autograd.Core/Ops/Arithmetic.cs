@@ -16,7 +16,7 @@ public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
     public static Tensor<T> Apply<TFunction>(TFunction function, Tensor<T> x) where TFunction : struct, IUnaryFunction
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor<T>(Elementwise.Unary(x, function.Compute), x._shape);
+        var y = new Tensor<T>(Elementwise.Unary(x.Elements, function.Compute), x._shape);
         return Record(y, UnaryOp<TFunction>.Of(function), [x], g => [function.Gradient(g, x, y)]);
     }
 
@@ -32,7 +32,7 @@ public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = ShapeMath.Broadcast(a._shape, b._shape, function.Name);
-        var y = new Tensor<T>(Elementwise.Binary<T, FunctionOperator<T, TFunction>>(a, b, shape), shape);
+        var y = new Tensor<T>(Elementwise.Binary<T, FunctionOperator<T, TFunction>>(a.Elements, b.Elements, shape), shape);
         return RecordEach(y, BinaryOp<TFunction>.Instance, [a, b], g => function.GradientA(g, a, b, y), g => function.GradientB(g, a, b, y));
     }
 
@@ -125,6 +125,6 @@ public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = ShapeMath.Broadcast(a._shape, b._shape, op);
-        return new Tensor<T>(Elementwise.Binary<T, TOp>(a, b, shape), shape);
+        return new Tensor<T>(Elementwise.Binary<T, TOp>(a.Elements, b.Elements, shape), shape);
     }
 }

@@ -56,7 +56,7 @@ public sealed partial class Tensor<T>
     {
         var view = View(Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
         var values = TensorStorage<T>.Allocate(view.Size, zeroed: false);
-        Strided.Copy(view, values.Array);
+        Strided.Copy(view.Elements, values.Array);
         return values;
     }
 }

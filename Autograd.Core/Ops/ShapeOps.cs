@@ -107,7 +107,7 @@ public sealed partial class Tensor<T>
     private Tensor<T> NarrowAdjoint(int axis, int start, int[] fullShape)
     {
         var y = new Tensor<T>(TensorStorage<T>.Allocate(ShapeMath.Size(fullShape), zeroed: true), fullShape);
-        StridedWrite.Into(this, y.NarrowView(axis, start, _shape[axis]), add: false);
+        Strided.Into(Elements, y.NarrowView(axis, start, _shape[axis]).Elements, add: false);
         int length = _shape[axis];
         return Record(y, "narrow_backward", [this], g => [g.Narrow(axis, start, length)]);
     }
@@ -146,7 +146,7 @@ public sealed partial class Tensor<T>
         for (int i = 0, start = 0; i < tensors.Count; start += tensors[i]._shape[a], i++)
         {
             starts[i] = start;
-            StridedWrite.Into(tensors[i], y.NarrowView(a, start, tensors[i]._shape[a]), add: false);
+            Strided.Into(tensors[i].Elements, y.NarrowView(a, start, tensors[i]._shape[a]).Elements, add: false);
         }
 
         Tensor<T>[] inputs = [.. tensors];
@@ -175,7 +175,7 @@ public sealed partial class Tensor<T>
     private Tensor<T> ContiguousValues()
     {
         var values = TensorStorage<T>.Allocate(Size, zeroed: false);
-        Strided.Copy(this, values.Array);
+        Strided.Copy(Elements, values.Array);
         return new Tensor<T>(values, _shape);
     }
 

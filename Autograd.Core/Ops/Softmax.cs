@@ -40,7 +40,7 @@ public sealed partial class Tensor<T>
         Tensor<T> moved = a == last ? this : SwapView(a, last);
         var storage = TensorStorage<T>.Allocate(moved.Size, zeroed: false);
         T[] values = storage.Array!;
-        Kernels.Strided.Copy(moved, values);
+        Kernels.Strided.Copy(moved.Elements, values);
         int n = _shape[a];
         if (n > 0) SoftmaxRows(values, values.Length / n, n, log);
         var result = new Tensor<T>(storage, moved._shape);

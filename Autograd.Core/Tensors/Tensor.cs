@@ -399,12 +399,15 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
 
     internal Span<T> WritableSpan => Storage.AsSpan(Offset, Size);
 
+    /// <summary>The elements as the kernels take them: array, offset, shape and strides.</summary>
+    internal Kernels.StridedView<T> Elements => new(Storage, Offset, _shape, Strides);
+
     /// <summary>This tensor when contiguous; otherwise a row-major copy (recorded, so gradients flow through it).</summary>
     public Tensor<T> Contiguous()
     {
         if (IsContiguous) return this;
         var copy = TensorStorage<T>.Allocate(Size, zeroed: false);
-        Kernels.Strided.Copy(this, copy.Array);
+        Kernels.Strided.Copy(Elements, copy.Array);
         return Record(new Tensor<T>(copy, _shape), "contiguous", [this], g => [g]);
     }
 
