@@ -84,16 +84,6 @@ internal static class Elementwise
         return result;
     }
 
-    /// <summary>f(x) element by element, for operations with no span form.</summary>
-    public static TensorStorage<T> Map<T>(StridedView<T> x, Func<T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        TensorStorage<T> result = TensorStorage<T>.Allocate(x.Size, zeroed: false);
-        T[] destination = result.Array!;
-        Strided.Copy(x, destination);
-        for (int i = 0; i < destination.Length; i++) destination[i] = f(destination[i]);
-        return result;
-    }
-
     /// <summary>destination += source, in place, for two views of one shape (destination contiguous).</summary>
     public static void AddInto<T>(StridedView<T> destination, StridedView<T> source) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -129,7 +129,11 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public Tensor<T>? Grad
     {
         get => _gradient?.Grad;
-        set => Slot.Grad = value;
+        // Clearing a gradient that was never set needs no slot.
+        set
+        {
+            if (value is not null || _gradient is not null) Slot.Grad = value;
+        }
     }
 
     /// <summary>This tensor's gradient slot, made on first use (atomically: passes on several threads may reach it at once).</summary>
@@ -253,7 +257,12 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
             "Write the rule with tensor ops (and leave IsOnceDifferentiable false) to differentiate through it again."), null);
 
     /// <summary>A new tensor over the same elements, not yet in the graph.</summary>
-    internal Tensor<T> Alias() => new(Buffer, Offset, _shape, Strides) { _writesCountedBy = WriteCounter, Label = Label };
+    internal Tensor<T> Alias()
+    {
+        Tensor<T> alias = View(Offset, _shape, Strides);
+        alias.Label = Label;
+        return alias;
+    }
 
     private static Tensor<T> Record(Tensor<T> result, string op, Op? definition, Tensor<T>[] inputs, BackwardRule<T>? backward, CustomOpContext<T>? custom)
     {

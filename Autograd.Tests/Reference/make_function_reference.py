@@ -22,10 +22,10 @@ Run with Debian's interpreter, where python3-torch lives:
 """
 import json
 import math
-import re
 import sys
 import torch
 import torch.nn.functional as F
+from cli_programs import run_program
 
 # The elementwise functions of the language; pow is the operator ^.
 FUNCTIONS_COVERED = [
@@ -285,15 +285,7 @@ def scope():
 def evaluate(program, inputs):
     names = scope()
     names.update(inputs)
-    result = None
-    for statement in re.split(r"[;\n]", program):
-        statement = statement.strip().replace("^", "**")
-        if not statement:
-            continue
-        name, _, expression = statement.partition("=")
-        result = tensor(eval(expression, {}, names))
-        names[name.strip()] = result
-    return result
+    return run_program(program, names, tensor)
 
 
 def finite(number):

@@ -16,10 +16,10 @@ Run with Debian's interpreter, where python3-torch lives:
 """
 import json
 import math
-import re
 import sys
 import torch
 from torch.autograd.functional import hessian, jacobian
+from cli_programs import run_program
 
 
 def matrix(rows, columns, phase):
@@ -59,15 +59,7 @@ CASES = [
 def evaluate(program, inputs):
     names = dict(FUNCTIONS)
     names.update(inputs)
-    result = None
-    for statement in re.split(r"[;\n]", program):
-        statement = statement.strip().replace("^", "**")
-        if not statement:
-            continue
-        name, _, expression = statement.partition("=")
-        result = eval(expression, {}, names)
-        names[name.strip()] = result
-    return result
+    return run_program(program, names)
 
 
 def finite(values):

@@ -11,6 +11,7 @@ Run with Debian's interpreter, where python3-torch lives:
 import json
 import re
 import torch
+from cli_programs import run_program
 
 CASES = [
     # The classic example.
@@ -53,16 +54,7 @@ def run(program, bindings):
     scope = dict(FUNCTIONS)
     inputs = {name: torch.tensor(value, dtype=torch.float64, requires_grad=True) for name, value in bindings.items()}
     scope.update(inputs)
-    result = None
-    for statement in re.split(r"[;\n]", program):
-        statement = statement.strip().replace("^", "**")
-        if not statement:
-            continue
-        name, _, expression = statement.partition("=")
-        result = eval(expression, {}, scope)
-        if not torch.is_tensor(result):
-            result = torch.tensor(float(result), dtype=torch.float64)
-        scope[name.strip()] = result
+    result = run_program(program, scope, lambda v: v if torch.is_tensor(v) else torch.tensor(float(v), dtype=torch.float64))
     grads = torch.autograd.grad(result, list(inputs.values()), allow_unused=True)
     return {
         "program": program,
