@@ -48,7 +48,7 @@ public sealed class MlpTrainingStep
         for (int l = 0; l < _weights.Length; l++)
         {
             // x·Wᵀ + b with the hidden layers' ReLU, in one op: bias and ReLU are applied as the product writes C.
-            h = Tensor<float>.Linear(h, _weights[l], _biases[l], relu: l < _weights.Length - 1);
+            h = Tensor.Linear(h, _weights[l], _biases[l], relu: l < _weights.Length - 1);
         }
 
         // Cross-entropy: the mean over the batch of −log softmax at each sample's label.

@@ -16,7 +16,7 @@ internal static class ModelCommands
         public int ClassCount => Loss == LossKind.BinaryCrossEntropy ? 2 : Outputs;
 
         public Tensor<float> Probabilities(Tensor<float> logits) => Loss == LossKind.BinaryCrossEntropy
-            ? Tensor<float>.Concat([1f - logits.Sigmoid(), logits.Sigmoid()], 1)
+            ? Tensor.Concat([1f - logits.Sigmoid(), logits.Sigmoid()], 1)
             : logits.Softmax(1);
     }
 

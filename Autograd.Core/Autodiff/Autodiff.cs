@@ -179,7 +179,7 @@ public static class Autodiff
                     : Tensor.Zeros<T>(input.ShapeArray);
             }
 
-            Tensor<T> stacked = rows.Length == 0 ? Tensor.Zeros<T>([0, .. input.ShapeArray]) : Tensor<T>.Stack(rows, 0);
+            Tensor<T> stacked = rows.Length == 0 ? Tensor.Zeros<T>([0, .. input.ShapeArray]) : Tensor.Stack(rows, 0);
             Tensor<T> jacobian = stacked.Reshape([.. output.ShapeArray, .. input.ShapeArray]);
             return createGraph ? jacobian : jacobian.Detach();
         }

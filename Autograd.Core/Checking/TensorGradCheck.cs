@@ -115,7 +115,7 @@ public static class TensorGradCheck
                 Tensor<double> output = f(leaves);
                 if (!output.RequiresGrad) return Tensor.Zeros<double>(0);
                 Tensor<double>[] grads = Autodiff.Grad([output], leaves, [xsAndV[^1]], createGraph: true, allowUnused: true);
-                return Tensor<double>.Concat([.. grads.Select(g => g.Reshape(-1))], 0);
+                return Tensor.Concat([.. grads.Select(g => g.Reshape(-1))], 0);
             }
         }, [.. inputs, v], options);
     }

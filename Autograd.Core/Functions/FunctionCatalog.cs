@@ -57,9 +57,8 @@ public sealed record FunctionInfo(string Name, Type Definition, int Operands, IR
     {
         ArgumentNullException.ThrowIfNull(operands);
         if (operands.Count != Operands) throw new ArgumentException($"{Name} takes {Operands} operand(s), not {operands.Count}");
-        MethodInfo apply = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Single(m => m.Name == "Apply" && m.IsGenericMethodDefinition && m.GetParameters().Length == 1 + Operands)
-            .MakeGenericMethod(Definition);
+        MethodInfo apply = typeof(FunctionInfo).GetMethod(Operands == 1 ? nameof(ApplyUnary) : nameof(ApplyBinary), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(type, Definition);
         try
         {
             return apply.Invoke(null, [Create(parameters), .. operands.Select(o => (object?)o)])!;
@@ -70,6 +69,12 @@ public sealed record FunctionInfo(string Name, Type Definition, int Operands, IR
             throw;
         }
     }
+
+    private static TNum ApplyUnary<TNum, TFunction>(TFunction function, TNum x)
+        where TNum : IDifferentiable<TNum> where TFunction : struct, IUnaryFunction => TNum.Apply(function, x);
+
+    private static TNum ApplyBinary<TNum, TFunction>(TFunction function, TNum a, TNum b)
+        where TNum : IDifferentiable<TNum> where TFunction : struct, IBinaryFunction => TNum.Apply(function, a, b);
 }
 
 /// <summary>A constant parameter of an elementwise function, such as leaky_relu's slope.</summary>

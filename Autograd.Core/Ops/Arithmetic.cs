@@ -10,24 +10,16 @@ namespace Autograd;
 public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
 {
     /// <summary>Applies the elementwise function <paramref name="function"/> to every element, recording its gradient rule.</summary>
-    /// <param name="function">The function's definition.</param>
-    /// <param name="x">The operand.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
-    public static Tensor<T> Apply<TFunction>(TFunction function, Tensor<T> x) where TFunction : struct, IUnaryFunction
+    internal static Tensor<T> Map<TFunction>(TFunction function, Tensor<T> x) where TFunction : struct, IUnaryFunction
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = new Tensor<T>(Elementwise.Unary(x.Elements, function.Compute), x._shape);
         return Record(y, UnaryOp<TFunction>.Of(function), [x], g => [function.Gradient(g, x, y)]);
     }
 
-    /// <summary>Applies the function <paramref name="function"/> of two operands elementwise, broadcasting them, and records
-    /// a gradient rule for each.</summary>
-    /// <param name="function">The function's definition.</param>
-    /// <param name="a">The first operand.</param>
-    /// <param name="b">The second operand.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
-    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
-    public static Tensor<T> Apply<TFunction>(TFunction function, Tensor<T> a, Tensor<T> b) where TFunction : struct, IBinaryFunction
+    /// <summary>Applies the function <paramref name="function"/> of two operands elementwise, broadcasting them, and
+    /// records a gradient rule for each.</summary>
+    internal static Tensor<T> Map<TFunction>(TFunction function, Tensor<T> a, Tensor<T> b) where TFunction : struct, IBinaryFunction
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -36,59 +28,50 @@ public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
         return RecordEach(y, BinaryOp<TFunction>.Instance, [a, b], g => function.GradientA(g, a, b, y), g => function.GradientB(g, a, b, y));
     }
 
-    /// <summary>a + b, broadcasting. ∂/∂a = 1, ∂/∂b = 1.</summary>
-    public static Tensor<T> Add(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Add(), a, b);
+    // Users apply a definition with x.Apply(function) (Differentiable); these are what rules written once for every
+    // type call.
+    static Tensor<T> IDifferentiable<Tensor<T>>.Apply<TFunction>(TFunction function, Tensor<T> x) => Map(function, x);
 
-    /// <summary>a − b, broadcasting. ∂/∂a = 1, ∂/∂b = −1.</summary>
-    public static Tensor<T> Subtract(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Subtract(), a, b);
-
-    /// <summary>a ⊙ b (elementwise), broadcasting. ∂/∂a = b, ∂/∂b = a.</summary>
-    public static Tensor<T> Multiply(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Multiply(), a, b);
-
-    /// <summary>a / b (elementwise), broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
-    public static Tensor<T> Divide(Tensor<T> a, Tensor<T> b) => Apply(new Functions.Divide(), a, b);
-
-    /// <summary>−x. ∂/∂x = −1.</summary>
-    public static Tensor<T> Negate(Tensor<T> x) => Apply(new Functions.Negate(), x);
+    static Tensor<T> IDifferentiable<Tensor<T>>.Apply<TFunction>(TFunction function, Tensor<T> a, Tensor<T> b) => Map(function, a, b);
 
     /// <summary>a + b, broadcasting.</summary>
-    public static Tensor<T> operator +(Tensor<T> a, Tensor<T> b) => Add(a, b);
+    public static Tensor<T> operator +(Tensor<T> a, Tensor<T> b) => Map(new Functions.Add(), a, b);
 
     /// <summary>a − b, broadcasting.</summary>
-    public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b) => Subtract(a, b);
+    public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b) => Map(new Functions.Subtract(), a, b);
 
     /// <summary>a ⊙ b elementwise, broadcasting.</summary>
-    public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b) => Multiply(a, b);
+    public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b) => Map(new Functions.Multiply(), a, b);
 
     /// <summary>a / b elementwise, broadcasting.</summary>
-    public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b) => Divide(a, b);
+    public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b) => Map(new Functions.Divide(), a, b);
 
     /// <summary>−x.</summary>
-    public static Tensor<T> operator -(Tensor<T> x) => Negate(x);
+    public static Tensor<T> operator -(Tensor<T> x) => Map(new Functions.Negate(), x);
 
     /// <summary>x + c for a constant c.</summary>
-    public static Tensor<T> operator +(Tensor<T> x, T c) => Add(x, Constant(c));
+    public static Tensor<T> operator +(Tensor<T> x, T c) => Map(new Functions.Add(), x, Constant(c));
 
     /// <summary>c + x for a constant c.</summary>
-    public static Tensor<T> operator +(T c, Tensor<T> x) => Add(Constant(c), x);
+    public static Tensor<T> operator +(T c, Tensor<T> x) => Map(new Functions.Add(), Constant(c), x);
 
     /// <summary>x − c for a constant c.</summary>
-    public static Tensor<T> operator -(Tensor<T> x, T c) => Subtract(x, Constant(c));
+    public static Tensor<T> operator -(Tensor<T> x, T c) => Map(new Functions.Subtract(), x, Constant(c));
 
     /// <summary>c − x for a constant c.</summary>
-    public static Tensor<T> operator -(T c, Tensor<T> x) => Subtract(Constant(c), x);
+    public static Tensor<T> operator -(T c, Tensor<T> x) => Map(new Functions.Subtract(), Constant(c), x);
 
     /// <summary>x · c for a constant c.</summary>
-    public static Tensor<T> operator *(Tensor<T> x, T c) => Multiply(x, Constant(c));
+    public static Tensor<T> operator *(Tensor<T> x, T c) => Map(new Functions.Multiply(), x, Constant(c));
 
     /// <summary>c · x for a constant c.</summary>
-    public static Tensor<T> operator *(T c, Tensor<T> x) => Multiply(Constant(c), x);
+    public static Tensor<T> operator *(T c, Tensor<T> x) => Map(new Functions.Multiply(), Constant(c), x);
 
     /// <summary>x / c for a constant c.</summary>
-    public static Tensor<T> operator /(Tensor<T> x, T c) => Divide(x, Constant(c));
+    public static Tensor<T> operator /(Tensor<T> x, T c) => Map(new Functions.Divide(), x, Constant(c));
 
     /// <summary>c / x for a constant c.</summary>
-    public static Tensor<T> operator /(T c, Tensor<T> x) => Divide(Constant(c), x);
+    public static Tensor<T> operator /(T c, Tensor<T> x) => Map(new Functions.Divide(), Constant(c), x);
 
     // The forms with a double constant serve rules written once for every type (IDifferentiable); callers in float
     // code use the ones above.
@@ -116,11 +99,17 @@ public sealed partial class Tensor<T> : IDifferentiable<Tensor<T>>
 
     static Tensor<T> IDifferentiable<Tensor<T>>.WherePositive(Tensor<T> x, Tensor<T> g) => ReluBackward(g, x);
 
-    private static Tensor<T> Zero => Constant(T.Zero);
+    static Tensor<T> IDifferentiable<Tensor<T>>.Greater(Tensor<T> a, Tensor<T> b) => Tensor.Greater(a, b);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.Less(Tensor<T> a, Tensor<T> b) => Tensor.Less(a, b);
+
+    static Tensor<T> IDifferentiable<Tensor<T>>.Where(Tensor<T> condition, Tensor<T> whenTrue, Tensor<T> whenFalse) =>
+        Tensor.Where(condition, whenTrue, whenFalse);
 
     private static Tensor<T> Constant(T value) => new([value], []);
 
-    private static Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string op) where TOp : IBinaryOperator<T>
+    /// <summary>A comparison or other operator applied elementwise with broadcasting, outside the graph.</summary>
+    internal static Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string op) where TOp : IBinaryOperator<T>
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using Autograd.Kernels;
 using Autograd.Memory;
+using Autograd.Tensors;
 
 namespace Autograd;
 
@@ -15,6 +16,21 @@ public sealed partial class Tensor<T>
     internal static Tensor<T> ReluBackward(Tensor<T> g, Tensor<T> x) =>
         Record(Binary<PassWherePositiveOperator<T>>(g, x, "relu_backward"), "relu_backward", [g], gg => [ReluBackward(gg, x)]);
 
+    /// <summary>1 where this = <paramref name="other"/>, else 0, broadcasting. A mask: it takes no part in gradients.</summary>
+    public Tensor<T> Equal(Tensor<T> other) => Binary<EqualOperator<T>>(this, other, "eq");
+
+    /// <summary>The elements as they appear broadcast to <paramref name="shape"/>, in a new row-major array.</summary>
+    internal TensorStorage<T> BroadcastTo(int[] shape)
+    {
+        var view = View(Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
+        var values = TensorStorage<T>.Allocate(view.Size, zeroed: false);
+        Strided.Copy(view.Elements, values.Array);
+        return values;
+    }
+}
+
+public static partial class Tensor
+{
     /// <summary>
     /// Elementwise choice: <paramref name="a"/> where <paramref name="mask"/> is non-zero, else <paramref name="b"/>,
     /// broadcasting all three. The mask gets no gradient; a gets g where the mask is non-zero and 0 elsewhere, b the
@@ -23,12 +39,12 @@ public sealed partial class Tensor<T>
     /// <param name="mask">Non-zero where a is chosen (for example a comparison mask).</param>
     /// <param name="a">Chosen where the mask is non-zero.</param>
     /// <param name="b">Chosen elsewhere.</param>
-    public static Tensor<T> Where(Tensor<T> mask, Tensor<T> a, Tensor<T> b)
+    public static Tensor<T> Where<T>(Tensor<T> mask, Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        int[] shape = Tensors.ShapeMath.Broadcast(Tensors.ShapeMath.Broadcast(mask._shape, a._shape, "where"), b._shape, "where");
+        int[] shape = ShapeMath.Broadcast(ShapeMath.Broadcast(mask.ShapeArray, a.ShapeArray, "where"), b.ShapeArray, "where");
         TensorStorage<T> chosenStorage = mask.BroadcastTo(shape), valuesStorage = a.BroadcastTo(shape);
         T[] chosen = chosenStorage.Array!, values = valuesStorage.Array!, others = b.BroadcastTo(shape).Array!;
         for (int i = 0; i < values.Length; i++)
@@ -39,24 +55,13 @@ public sealed partial class Tensor<T>
         }
 
         var m = new Tensor<T>(chosenStorage, shape);
-        return Record(new Tensor<T>(valuesStorage, shape), "where", [mask, a, b], g => [null, Where(m, g, Zero), Where(m, Zero, g)]);
+        Tensor<T> zero = Scalar(T.Zero);
+        return Tensor<T>.Record(new Tensor<T>(valuesStorage, shape), "where", [mask, a, b], g => [null, Where(m, g, zero), Where(m, zero, g)]);
     }
 
     /// <summary>1 where a &gt; b, else 0, broadcasting. A mask: it takes no part in gradients.</summary>
-    public static Tensor<T> Greater(Tensor<T> a, Tensor<T> b) => Binary<GreaterOperator<T>>(a, b, "gt");
+    public static Tensor<T> Greater<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Binary<GreaterOperator<T>>(a, b, "gt");
 
     /// <summary>1 where a &lt; b, else 0, broadcasting. A mask: it takes no part in gradients.</summary>
-    public static Tensor<T> Less(Tensor<T> a, Tensor<T> b) => Binary<GreaterOperator<T>>(b, a, "lt");
-
-    /// <summary>1 where this = <paramref name="other"/>, else 0, broadcasting. A mask: it takes no part in gradients.</summary>
-    public Tensor<T> Equal(Tensor<T> other) => Binary<EqualOperator<T>>(this, other, "eq");
-
-    /// <summary>The elements as they appear broadcast to <paramref name="shape"/>, in a new row-major array.</summary>
-    private TensorStorage<T> BroadcastTo(int[] shape)
-    {
-        var view = View(Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
-        var values = TensorStorage<T>.Allocate(view.Size, zeroed: false);
-        Strided.Copy(view.Elements, values.Array);
-        return values;
-    }
+    public static Tensor<T> Less<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Binary<GreaterOperator<T>>(b, a, "lt");
 }

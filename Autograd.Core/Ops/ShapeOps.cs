@@ -1,3 +1,4 @@
+using System.Numerics;
 using Autograd.Kernels;
 using Autograd.Memory;
 using Autograd.Tensors;
@@ -112,67 +113,15 @@ public sealed partial class Tensor<T>
         return Record(y, "narrow_backward", [this], g => [g.Narrow(axis, start, length)]);
     }
 
-    private Tensor<T> NarrowView(int axis, int start, int length)
+    internal Tensor<T> NarrowView(int axis, int start, int length)
     {
         int[] shape = (int[])_shape.Clone();
         shape[axis] = length;
         return View(Offset + start * Strides[axis], shape, Strides);
     }
 
-    /// <summary>Joins tensors along an existing axis; all other axes must agree.</summary>
-    /// <param name="tensors">The tensors, at least one.</param>
-    /// <param name="axis">The axis to join along.</param>
-    public static Tensor<T> Concat(IReadOnlyList<Tensor<T>> tensors, int axis)
-    {
-        ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.Count == 0) throw new ArgumentException("concat: no tensors given");
-        Tensor<T> first = tensors[0];
-        int a = ShapeMath.NormalizeAxis(axis, first.Rank, "concat");
-        int total = 0;
-        for (int i = 0; i < tensors.Count; i++)
-        {
-            Tensor<T> t = tensors[i];
-            bool compatible = t.Rank == first.Rank;
-            for (int d = 0; compatible && d < t.Rank; d++) compatible = d == a || t._shape[d] == first._shape[d];
-            if (!compatible)
-                throw new ArgumentException($"concat: tensor {i} has shape {ShapeMath.Format(t._shape)}, which does not match {ShapeMath.Format(first._shape)} outside axis {a}");
-            total += t._shape[a];
-        }
-
-        int[] shape = (int[])first._shape.Clone();
-        shape[a] = total;
-        var y = new Tensor<T>(TensorStorage<T>.Allocate(ShapeMath.Size(shape), zeroed: false), shape);
-        var starts = new int[tensors.Count];
-        for (int i = 0, start = 0; i < tensors.Count; start += tensors[i]._shape[a], i++)
-        {
-            starts[i] = start;
-            Strided.Into(tensors[i].Elements, y.NarrowView(a, start, tensors[i]._shape[a]).Elements, add: false);
-        }
-
-        Tensor<T>[] inputs = [.. tensors];
-        return Record(y, "concat", inputs, g =>
-        {
-            var grads = new Tensor<T>?[inputs.Length];
-            for (int i = 0; i < inputs.Length; i++) grads[i] = g.Narrow(a, starts[i], inputs[i]._shape[a]);
-            return grads;
-        });
-    }
-
-    /// <summary>Joins tensors of one shape along a new axis.</summary>
-    /// <param name="tensors">The tensors, at least one, all of one shape.</param>
-    /// <param name="axis">Where the new axis goes.</param>
-    public static Tensor<T> Stack(IReadOnlyList<Tensor<T>> tensors, int axis)
-    {
-        ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.Count == 0) throw new ArgumentException("stack: needs at least one tensor");
-        for (int i = 1; i < tensors.Count; i++)
-            if (!ShapeMath.SameShape(tensors[i]._shape, tensors[0]._shape))
-                throw new ArgumentException($"stack: tensor {i} has shape {ShapeMath.Format(tensors[i]._shape)}, but tensor 0 has {ShapeMath.Format(tensors[0]._shape)}; stacked tensors must have one shape");
-        return Concat([.. tensors.Select(t => t.Unsqueeze(axis))], axis);
-    }
-
     /// <summary>A row-major copy of this tensor's values, outside the graph.</summary>
-    private Tensor<T> ContiguousValues()
+    internal Tensor<T> ContiguousValues()
     {
         var values = TensorStorage<T>.Allocate(Size, zeroed: false);
         Strided.Copy(Elements, values.Array);
@@ -199,5 +148,60 @@ public sealed partial class Tensor<T>
         if (ShapeMath.Size(target) != Size)
             throw new ArgumentException($"reshape: cannot view shape {ShapeMath.Format(_shape)} ({Size} elements) as {ShapeMath.Format(shape)} ({ShapeMath.Size(target)} elements)");
         return target;
+    }
+}
+
+public static partial class Tensor
+{
+    /// <summary>Joins tensors along an existing axis; all other axes must agree.</summary>
+    /// <param name="tensors">The tensors, at least one.</param>
+    /// <param name="axis">The axis to join along.</param>
+    public static Tensor<T> Concat<T>(IReadOnlyList<Tensor<T>> tensors, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0) throw new ArgumentException("concat: no tensors given");
+        Tensor<T> first = tensors[0];
+        int a = ShapeMath.NormalizeAxis(axis, first.Rank, "concat");
+        int total = 0;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            Tensor<T> t = tensors[i];
+            bool compatible = t.Rank == first.Rank;
+            for (int d = 0; compatible && d < t.Rank; d++) compatible = d == a || t.ShapeArray[d] == first.ShapeArray[d];
+            if (!compatible)
+                throw new ArgumentException($"concat: tensor {i} has shape {ShapeMath.Format(t.ShapeArray)}, which does not match {ShapeMath.Format(first.ShapeArray)} outside axis {a}");
+            total += t.ShapeArray[a];
+        }
+
+        int[] shape = (int[])first.ShapeArray.Clone();
+        shape[a] = total;
+        var y = new Tensor<T>(TensorStorage<T>.Allocate(ShapeMath.Size(shape), zeroed: false), shape);
+        var starts = new int[tensors.Count];
+        for (int i = 0, start = 0; i < tensors.Count; start += tensors[i].ShapeArray[a], i++)
+        {
+            starts[i] = start;
+            Strided.Into(tensors[i].Elements, y.NarrowView(a, start, tensors[i].ShapeArray[a]).Elements, add: false);
+        }
+
+        Tensor<T>[] inputs = [.. tensors];
+        return Tensor<T>.Record(y, "concat", inputs, g =>
+        {
+            var grads = new Tensor<T>?[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++) grads[i] = g.Narrow(a, starts[i], inputs[i].ShapeArray[a]);
+            return grads;
+        });
+    }
+
+    /// <summary>Joins tensors of one shape along a new axis.</summary>
+    /// <param name="tensors">The tensors, at least one, all of one shape.</param>
+    /// <param name="axis">Where the new axis goes.</param>
+    public static Tensor<T> Stack<T>(IReadOnlyList<Tensor<T>> tensors, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0) throw new ArgumentException("stack: needs at least one tensor");
+        for (int i = 1; i < tensors.Count; i++)
+            if (!ShapeMath.SameShape(tensors[i].ShapeArray, tensors[0].ShapeArray))
+                throw new ArgumentException($"stack: tensor {i} has shape {ShapeMath.Format(tensors[i].ShapeArray)}, but tensor 0 has {ShapeMath.Format(tensors[0].ShapeArray)}; stacked tensors must have one shape");
+        return Concat([.. tensors.Select(t => t.Unsqueeze(axis))], axis);
     }
 }

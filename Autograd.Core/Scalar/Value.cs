@@ -134,65 +134,64 @@ public sealed class Value : Node, IDifferentiable<Value>
     }
 
     /// <summary>Records a + b.</summary>
-    public static Value operator +(Value a, Value b) => Apply(new Add(), a, b);
+    public static Value operator +(Value a, Value b) => Map(new Add(), a, b);
 
     /// <summary>Records a + b with a constant b.</summary>
-    public static Value operator +(Value a, double b) => Apply(new Add(), a, SharedConstant(b));
+    public static Value operator +(Value a, double b) => Map(new Add(), a, SharedConstant(b));
 
     /// <summary>Records a + b with a constant a.</summary>
-    public static Value operator +(double a, Value b) => Apply(new Add(), SharedConstant(a), b);
+    public static Value operator +(double a, Value b) => Map(new Add(), SharedConstant(a), b);
 
     /// <summary>Records a − b.</summary>
-    public static Value operator -(Value a, Value b) => Apply(new Subtract(), a, b);
+    public static Value operator -(Value a, Value b) => Map(new Subtract(), a, b);
 
     /// <summary>Records a − b with a constant b.</summary>
-    public static Value operator -(Value a, double b) => Apply(new Subtract(), a, SharedConstant(b));
+    public static Value operator -(Value a, double b) => Map(new Subtract(), a, SharedConstant(b));
 
     /// <summary>Records a − b with a constant a.</summary>
-    public static Value operator -(double a, Value b) => Apply(new Subtract(), SharedConstant(a), b);
+    public static Value operator -(double a, Value b) => Map(new Subtract(), SharedConstant(a), b);
 
     /// <summary>Records a · b.</summary>
-    public static Value operator *(Value a, Value b) => Apply(new Multiply(), a, b);
+    public static Value operator *(Value a, Value b) => Map(new Multiply(), a, b);
 
     /// <summary>Records a · b with a constant b.</summary>
-    public static Value operator *(Value a, double b) => Apply(new Multiply(), a, SharedConstant(b));
+    public static Value operator *(Value a, double b) => Map(new Multiply(), a, SharedConstant(b));
 
     /// <summary>Records a · b with a constant a.</summary>
-    public static Value operator *(double a, Value b) => Apply(new Multiply(), SharedConstant(a), b);
+    public static Value operator *(double a, Value b) => Map(new Multiply(), SharedConstant(a), b);
 
     /// <summary>Records a / b.</summary>
-    public static Value operator /(Value a, Value b) => Apply(new Divide(), a, b);
+    public static Value operator /(Value a, Value b) => Map(new Divide(), a, b);
 
     /// <summary>Records a / b with a constant b.</summary>
-    public static Value operator /(Value a, double b) => Apply(new Divide(), a, SharedConstant(b));
+    public static Value operator /(Value a, double b) => Map(new Divide(), a, SharedConstant(b));
 
     /// <summary>Records a / b with a constant a.</summary>
-    public static Value operator /(double a, Value b) => Apply(new Divide(), SharedConstant(a), b);
+    public static Value operator /(double a, Value b) => Map(new Divide(), SharedConstant(a), b);
 
     /// <summary>Records −a.</summary>
-    public static Value operator -(Value a) => Apply(new Negate(), a);
+    public static Value operator -(Value a) => Map(new Negate(), a);
 
     /// <summary>Records the elementwise function <paramref name="function"/> applied to <paramref name="x"/>.</summary>
-    /// <param name="function">The function's definition.</param>
-    /// <param name="x">The operand.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
-    public static Value Apply<TFunction>(TFunction function, Value x) where TFunction : struct, IUnaryFunction
+    internal static Value Map<TFunction>(TFunction function, Value x) where TFunction : struct, IUnaryFunction
     {
         ArgumentNullException.ThrowIfNull(x);
         return Record(function.Compute(x._data), UnaryOp<TFunction>.Of(function), x, null);
     }
 
     /// <summary>Records the function <paramref name="function"/> of two operands applied to <paramref name="a"/> and <paramref name="b"/>.</summary>
-    /// <param name="function">The function's definition.</param>
-    /// <param name="a">The first operand.</param>
-    /// <param name="b">The second operand.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="a"/> or <paramref name="b"/> is null.</exception>
-    public static Value Apply<TFunction>(TFunction function, Value a, Value b) where TFunction : struct, IBinaryFunction
+    internal static Value Map<TFunction>(TFunction function, Value a, Value b) where TFunction : struct, IBinaryFunction
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         return Record(function.Compute(a._data, b._data), BinaryOp<TFunction>.Instance, a, b);
     }
+
+    // Users apply a definition with x.Apply(function) (Differentiable); these are what rules written once for every
+    // type call.
+    static Value IDifferentiable<Value>.Apply<TFunction>(TFunction function, Value x) => Map(function, x);
+
+    static Value IDifferentiable<Value>.Apply<TFunction>(TFunction function, Value a, Value b) => Map(function, a, b);
 
     /// <summary>
     /// The node for <paramref name="data"/> computed by <paramref name="op"/>: recorded, unless recording is off

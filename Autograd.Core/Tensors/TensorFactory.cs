@@ -7,7 +7,7 @@ using Autograd.Tensors;
 namespace Autograd;
 
 /// <summary>Creating tensors: from arrays and nested literals, constant fills, ranges, seeded random draws, eye, one-hot.</summary>
-public static class Tensor
+public static partial class Tensor
 {
     /// <summary>A vector holding <paramref name="values"/> (the array is copied).</summary>
     /// <param name="values">The elements.</param>

@@ -62,6 +62,6 @@ public static partial class Functional
             states.Add(h);
         }
 
-        return Tensor<T>.Stack(states, 1);
+        return Tensor.Stack(states, 1);
     }
 }

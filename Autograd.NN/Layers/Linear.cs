@@ -88,6 +88,6 @@ public static partial class Functional
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         // One op: the product reads W transposed in place and adds the bias as it writes each tile.
-        return Tensor<T>.Linear(input, weight, bias);
+        return Tensor.Linear(input, weight, bias);
     }
 }

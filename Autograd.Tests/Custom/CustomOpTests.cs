@@ -142,7 +142,7 @@ public sealed class CustomOpTests
     public void AUserDefinitionWorksOnValuesAndTensorsAndAgreesWithTheBuiltInSoftplus()
     {
         var x = new Value(0.7);
-        Value y = Value.Apply(new MySoftplus(), x);
+        Value y = x.Apply(new MySoftplus());
         y.Backward();
         var reference = new Value(0.7);
         reference.Softplus().Backward();
@@ -153,7 +153,7 @@ public sealed class CustomOpTests
         Tensor<double> point = Point(1, 3, 4);
         Assert.That(TensorGradCheck.Check(t => t[0].Apply(new MySoftplus()).Sum(), [point]).Passed);
         Assert.That(TensorGradCheck.GradGradCheck(t => t[0].Apply(new MySoftplus()), [point]).Passed);
-        Assert.That(GradCheck.Check(v => Value.Apply(new MySoftplus(), v[0]) * v[0], [-0.3]).Passed);
+        Assert.That(GradCheck.Check(v => v[0].Apply(new MySoftplus()) * v[0], [-0.3]).Passed);
     }
 
     [Test]

@@ -58,7 +58,7 @@ public sealed class EdgeCaseTests
         Assert.That(x.Grad!.ToArray(), Is.EqualTo(new[] { 0, 1.0, 0 }));
 
         Tensor<double> y = Tensor.Parse<double>("[-1, 0.25]").RequireGrad();
-        Tensor<double>.Where(Tensor<double>.Greater(y, Tensor.Scalar(0.0)), y, Tensor.Scalar(0.0)).Sqrt().Sum().Backward();
+        Tensor.Where(Tensor.Greater(y, Tensor.Scalar(0.0)), y, Tensor.Scalar(0.0)).Sqrt().Sum().Backward();
         Assert.That(y.Grad!.ToArray(), Is.EqualTo(new[] { 0, 1.0 }));
     }
 

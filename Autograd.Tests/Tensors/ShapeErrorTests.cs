@@ -13,8 +13,8 @@ public sealed class ShapeErrorTests
         yield return new TestCaseData((Action)(() => _ = W * X.Transpose()), "mul: shapes [5,10] and [10,3]").SetArgDisplayNames("mul");
         yield return new TestCaseData((Action)(() => W.Reshape(7, 7)), "reshape: cannot view shape [5,10]").SetArgDisplayNames("reshape");
         yield return new TestCaseData((Action)(() => W.Sum(2)), "sum: axis 2 is out of range for a tensor of rank 2").SetArgDisplayNames("sum");
-        yield return new TestCaseData((Action)(() => Tensor<double>.Concat([W, X], 1)), "concat: tensor 1 has shape [3,10]").SetArgDisplayNames("concat");
-        yield return new TestCaseData((Action)(() => Tensor<double>.Stack([W, X], 0)), "stack: tensor 1 has shape [3,10], but tensor 0 has [5,10]").SetArgDisplayNames("stack");
+        yield return new TestCaseData((Action)(() => Tensor.Concat([W, X], 1)), "concat: tensor 1 has shape [3,10]").SetArgDisplayNames("concat");
+        yield return new TestCaseData((Action)(() => Tensor.Stack([W, X], 0)), "stack: tensor 1 has shape [3,10], but tensor 0 has [5,10]").SetArgDisplayNames("stack");
         yield return new TestCaseData((Action)(() => W.Expand(3, 10)), "expand: shapes [5,10] and [3,10]").SetArgDisplayNames("expand");
         yield return new TestCaseData((Action)(() => W.IndexSelect(0, [9])), "index_select: index 9").SetArgDisplayNames("index_select");
         yield return new TestCaseData((Action)(() => W.Narrow(1, 8, 5)), "narrow: [8, 13) is outside axis 1 of size 10").SetArgDisplayNames("narrow");

@@ -101,7 +101,7 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         S("relu", "summed (broadcast upstream gradient)", [[2, 3]], x => x[0].Relu().Sum(), Domain.AwayFromZero),
         S("relu", "of a broadcast input", [[3, 1]], x => x[0].Expand(3, 4).Relu() * Weights(3, 4), Domain.AwayFromZero),
         S("relu", "of a broadcast input, summed", [[3, 1]], x => x[0].Expand(3, 4).Relu().Sum(1), Domain.AwayFromZero),
-        S("Where", "mask broadcast", [[2, 3], [2, 3], [3]], x => Tensor<T>.Where(Tensor<T>.Greater(x[0], x[2]), x[1], x[2])),
+        S("Where", "mask broadcast", [[2, 3], [2, 3], [3]], x => Tensor.Where(Tensor.Greater(x[0], x[2]), x[1], x[2])),
 
         // Reductions.
         S("Sum", "all", [[2, 3]], x => x[0].Sum()),
@@ -128,11 +128,11 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         S("MatMul", "transposed operands", [[4, 3], [2, 4]], x => x[0].Transpose().MatMul(x[1].Transpose())),
         S("MatMul", "matrix · transposed weight (Linear)", [[3, 4], [2, 4]], x => x[0].MatMul(x[1].Transpose())),
         S("MatMul", "transposed matrix · matrix", [[4, 3], [4, 2]], x => x[0].Transpose().MatMul(x[1])),
-        S("Linear", "x·Wᵀ + b", [[3, 4], [2, 4], [2]], x => Tensor<T>.Linear(x[0], x[1], x[2])),
-        S("Linear", "x·Wᵀ", [[3, 4], [5, 4]], x => Tensor<T>.Linear(x[0], x[1])),
-        S("Linear", "relu(x·Wᵀ + b)", [[13, 7], [33, 7], [33]], x => Tensor<T>.Linear(x[0], x[1], x[2], relu: true) * Weights(13, 33)),
-        S("Linear", "of a transposed input", [[4, 3], [2, 4], [2]], x => Tensor<T>.Linear(x[0].Transpose(), x[1], x[2], relu: true)),
-        S("Linear", "of a batch of vectors (composed)", [[2, 3, 4], [2, 4], [2]], x => Tensor<T>.Linear(x[0], x[1], x[2], relu: true)),
+        S("Linear", "x·Wᵀ + b", [[3, 4], [2, 4], [2]], x => Tensor.Linear(x[0], x[1], x[2])),
+        S("Linear", "x·Wᵀ", [[3, 4], [5, 4]], x => Tensor.Linear(x[0], x[1])),
+        S("Linear", "relu(x·Wᵀ + b)", [[13, 7], [33, 7], [33]], x => Tensor.Linear(x[0], x[1], x[2], relu: true) * Weights(13, 33)),
+        S("Linear", "of a transposed input", [[4, 3], [2, 4], [2]], x => Tensor.Linear(x[0].Transpose(), x[1], x[2], relu: true)),
+        S("Linear", "of a batch of vectors (composed)", [[2, 3, 4], [2, 4], [2]], x => Tensor.Linear(x[0], x[1], x[2], relu: true)),
         S("Dot", "vectors", [[5], [5]], x => x[0].Dot(x[1])),
         S("Outer", "vectors", [[3], [4]], x => x[0].Outer(x[1])),
 
@@ -147,9 +147,9 @@ public static class TensorOpSpecs<T> where T : unmanaged, IFloatingPointIeee754<
         S("Transpose", "matrix", [[2, 3]], x => x[0].Transpose() * Weights(3, 2)),
         S("Transpose", "axes 0 and 2", [[2, 3, 4]], x => x[0].Transpose(0, 2) * Weights(4, 3, 2)),
         S("Narrow", "axis 1", [[3, 5]], x => x[0].Narrow(1, 1, 3) * Weights(3, 3)),
-        S("Concat", "axis 0", [[2, 3], [1, 3]], x => Tensor<T>.Concat([x[0], x[1]], 0) * Weights(3, 3)),
-        S("Concat", "axis 1", [[2, 3], [2, 2]], x => Tensor<T>.Concat([x[0], x[1]], 1) * Weights(2, 5)),
-        S("Stack", "axis 1", [[2, 3], [2, 3]], x => Tensor<T>.Stack([x[0], x[1]], 1) * Weights(2, 2, 3)),
+        S("Concat", "axis 0", [[2, 3], [1, 3]], x => Tensor.Concat([x[0], x[1]], 0) * Weights(3, 3)),
+        S("Concat", "axis 1", [[2, 3], [2, 2]], x => Tensor.Concat([x[0], x[1]], 1) * Weights(2, 5)),
+        S("Stack", "axis 1", [[2, 3], [2, 3]], x => Tensor.Stack([x[0], x[1]], 1) * Weights(2, 2, 3)),
 
         // Indexing.
         S("DotRows", "rows with repeats", [[3, 4], [5, 4]], x => x[0].DotRows(x[1], [0, 4, 4, 2, 1, 0, 3, 3, 1]) * Weights(3, 3)),
