@@ -1,4 +1,5 @@
 using Autograd.NN;
+using Autograd.NN.Serialization;
 
 namespace Autograd.Cli;
 

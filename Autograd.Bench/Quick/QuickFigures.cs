@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Autograd.Bench.Scalar;
 using Autograd.Bench.Tensors;
+using Autograd.Kernels;
 
 namespace Autograd.Bench.Quick;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Autograd;
+using Autograd.Memory;
 
 namespace Autograd.Bench.Tensors;
 

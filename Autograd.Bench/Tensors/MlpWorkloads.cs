@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Autograd.Memory;
 
 namespace Autograd.Bench.Tensors;
 

@@ -3,6 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using Autograd.Cli.Training;
 using Autograd.NN;
+using Autograd.NN.Data;
+using Autograd.NN.Layers;
+using Autograd.NN.Objectives;
+using Autograd.NN.Optimizers;
+using Autograd.NN.Serialization;
+using Autograd.NN.Training;
 
 namespace Autograd.Cli.Commands;
 

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Autograd.NN;
+using Autograd.NN.Data;
+using Autograd.NN.Layers;
+using Autograd.NN.Plotting;
 
 namespace Autograd.Cli.Commands;
 

@@ -4,7 +4,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Autograd.Cli.Training;
+using Autograd.Kernels;
 using Autograd.NN;
+using Autograd.NN.Layers;
+using Autograd.NN.Optimizers;
+using Autograd.NN.Plotting;
+using Autograd.NN.Serialization;
+using Autograd.NN.Training;
 
 namespace Autograd.Cli.Commands;
 

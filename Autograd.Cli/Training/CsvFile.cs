@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Autograd.NN;
+using Autograd.NN.Data;
 
 namespace Autograd.Cli.Training;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Autograd.NN;
+using Autograd.NN.Data;
 
 namespace Autograd.Cli.Training;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Autograd.NN;
+using Autograd.NN.Init;
+using Autograd.NN.Layers;
 
 namespace Autograd.Cli.Training;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Autograd.NN;
+using Autograd.NN.Training;
 
 namespace Autograd.Cli.Training;
 

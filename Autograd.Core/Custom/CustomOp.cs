@@ -1,7 +1,8 @@
 using System.Numerics;
+using Autograd.Gradients;
 using Autograd.Tensors;
 
-namespace Autograd;
+namespace Autograd.Custom;
 
 /// <summary>
 /// A differentiable tensor op of your own, like PyTorch's <c>torch.autograd.Function</c> and JAX's

@@ -1,6 +1,7 @@
 using Autograd.Functions;
+using Autograd.Graph;
 
-namespace Autograd;
+namespace Autograd.Functions;
 
 /// <summary>An elementwise function of one operand as the graph records it, made from its definition.</summary>
 /// <typeparam name="TFunction">The function's definition.</typeparam>

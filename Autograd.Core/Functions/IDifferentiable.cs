@@ -1,7 +1,7 @@
 using System.Numerics;
 using Autograd.Functions;
 
-namespace Autograd;
+namespace Autograd.Functions;
 
 /// <summary>
 /// What gradient rules are written with: arithmetic, the elementwise functions (through <see cref="Apply{TFunction}(TFunction, TSelf)"/>),

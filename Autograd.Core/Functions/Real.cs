@@ -1,6 +1,6 @@
 using Autograd.Functions;
 
-namespace Autograd;
+namespace Autograd.Functions;
 
 /// <summary>
 /// A plain <see cref="double"/> that gradient rules can be evaluated on: nothing is recorded. The scalar backward pass

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using Autograd.Memory;
 using Autograd.Tensors;
 
-namespace Autograd;
+namespace Autograd.Gradients;
 
 /// <summary>
 /// The gradient a backward rule gives one input: nothing, a dense tensor of the input's shape, or, for a 2-D table

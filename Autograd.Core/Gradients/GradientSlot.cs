@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Autograd.Memory;
 using Autograd.Tensors;
 
-namespace Autograd;
+namespace Autograd.Gradients;
 
 /// <summary>
 /// The gradient side of a tensor: ∂output/∂tensor as backward passes leave it (dense, and row-sparse for a table

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Autograd;
+namespace Autograd.Gradients;
 
 /// <summary>
 /// The gradient of a large 2-D table (an embedding) in row-sparse form: only the rows a backward pass touched are

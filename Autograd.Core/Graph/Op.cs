@@ -1,4 +1,6 @@
-namespace Autograd;
+using Autograd.Functions;
+
+namespace Autograd.Graph;
 
 /// <summary>
 /// An operation as the graph records it: its name, how an application is written, and its local derivatives, for the

@@ -1,4 +1,6 @@
 using System.Numerics;
+using Autograd.Custom;
+using Autograd.Gradients;
 using Autograd.Tensors;
 
 namespace Autograd.Graph;

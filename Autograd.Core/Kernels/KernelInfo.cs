@@ -1,6 +1,6 @@
 using Autograd.Kernels;
 
-namespace Autograd;
+namespace Autograd.Kernels;
 
 /// <summary>What the engine's hand-written kernels (matrix products, elementwise and optimizer updates) run on.</summary>
 public static class KernelInfo

@@ -1,4 +1,4 @@
-namespace Autograd;
+namespace Autograd.Kernels;
 
 /// <summary>How many cores the engine's kernels (matrix products, large elementwise ops) may use.</summary>
 public static class Parallelism

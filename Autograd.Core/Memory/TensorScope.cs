@@ -1,6 +1,6 @@
 using Autograd.Memory;
 
-namespace Autograd;
+namespace Autograd.Memory;
 
 /// <summary>
 /// A stretch of code whose tensors give their elements back to a pool when it ends, so that a training loop running

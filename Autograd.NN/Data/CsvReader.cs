@@ -1,7 +1,7 @@
 using System.Globalization;
 using nietras.SeparatedValues;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Data;
 
 /// <summary>What the target column of a CSV file holds.</summary>
 public enum CsvTarget

@@ -1,4 +1,6 @@
-namespace Autograd.NN;
+using Autograd.NN.Serialization;
+
+namespace Autograd.NN.Data;
 
 /// <summary>
 /// Opens the files the loaders read (models, word vectors, data sets, corpora) only when they are regular files:

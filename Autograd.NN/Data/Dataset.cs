@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Data;
 
 /// <summary>
 /// Samples as rows of a feature matrix [n, features], with either class labels (classification) or target rows

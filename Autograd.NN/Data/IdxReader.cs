@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Data;
 
 /// <summary>
 /// Reads the IDX files of MNIST and Fashion-MNIST (raw or gzip-compressed): a big-endian header of magic number

@@ -1,4 +1,4 @@
-namespace Autograd.NN;
+namespace Autograd.NN.Data;
 
 /// <summary>The small synthetic problems of the classic texts, generated deterministically from a seed.</summary>
 public static class SyntheticData

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Init;
 
 /// <summary>How a layer's weights are drawn. Every initializer is seeded: the same seed gives the same weights.</summary>
 public enum Initialization

@@ -1,4 +1,4 @@
-namespace Autograd.NN;
+namespace Autograd.NN.Init;
 
 /// <summary>
 /// The seeds of layers built without one, like PyTorch's global generator: each such layer takes the next seed of

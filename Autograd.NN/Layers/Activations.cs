@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>The logistic sigmoid 1/(1 + e^−x), elementwise.</summary>
 /// <typeparam name="T">The element type.</typeparam>

@@ -1,6 +1,7 @@
 using System.Numerics;
+using Autograd.NN.Init;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>
 /// Inverted dropout: in training mode each element is zeroed with probability p and the survivors are scaled by

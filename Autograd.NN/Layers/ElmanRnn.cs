@@ -1,6 +1,7 @@
 using System.Numerics;
+using Autograd.NN.Init;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>
 /// Elman's simple recurrent network: a hidden state h_t = tanh(x_t·W_xhᵀ + h_{t−1}·W_hhᵀ + b) carried along a

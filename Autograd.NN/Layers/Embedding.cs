@@ -1,6 +1,7 @@
 using System.Numerics;
+using Autograd.NN.Init;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>
 /// A lookup table of vectors, one row per id: the forward pass selects rows, and the backward pass adds into only

@@ -1,6 +1,7 @@
 using System.Numerics;
+using Autograd.NN.Init;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>
 /// A fully connected (dense) layer: y = a·Wᵀ + b for a batch of rows a, i.e. each unit computes w·a + b.

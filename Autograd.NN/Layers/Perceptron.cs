@@ -1,4 +1,6 @@
-namespace Autograd.NN;
+using Autograd.NN.Data;
+
+namespace Autograd.NN.Layers;
 
 /// <summary>
 /// Rosenblatt's perceptron: one unit with the step activation, ŷ = 1 if w·x + b &gt; 0 else 0. The step has no

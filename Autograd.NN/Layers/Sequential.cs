@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>Layers applied one after another; sub-modules are named by position (<c>0</c>, <c>1</c>, …) as in PyTorch.</summary>
 /// <typeparam name="T">The element type.</typeparam>

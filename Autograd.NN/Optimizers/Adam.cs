@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// Adam (Kingma and Ba), with PyTorch's defaults (η = 0.001, β = (0.9, 0.999), ε = 1e-8):

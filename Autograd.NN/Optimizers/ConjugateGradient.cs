@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// Nonlinear conjugate gradient (Polak–Ribière with the PR+ restart: β = max(0, gₖᵀ(gₖ − gₖ₋₁)/‖gₖ₋₁‖²)) with a

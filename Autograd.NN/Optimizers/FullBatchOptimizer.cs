@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// The base of full-batch optimizers (L-BFGS, nonlinear conjugate gradient): they see the parameters as one flat

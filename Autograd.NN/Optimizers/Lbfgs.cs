@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// Limited-memory BFGS for full-batch problems, as PyTorch's <c>LBFGS</c>: the two-loop recursion over the last

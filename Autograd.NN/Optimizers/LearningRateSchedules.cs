@@ -1,4 +1,4 @@
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>A learning rate as a function of the epoch (0-based), applied to an optimizer between epochs.</summary>
 public abstract class LearningRateSchedule

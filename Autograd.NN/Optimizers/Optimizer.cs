@@ -1,6 +1,7 @@
 using System.Numerics;
+using Autograd.Gradients;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// Updates parameters from the gradients <c>Backward()</c> left in them. The update rules are the optimizers'

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// RMSprop with Keras's defaults (η = 0.001, ρ = 0.9, ε = 1e-7): v = ρv + (1 − ρ)g²; p ← p − η·g / (√v + ε).

@@ -1,7 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Autograd.Gradients;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// Stochastic gradient descent with optional momentum (heavy-ball or Nesterov) and L2 weight decay, as PyTorch's

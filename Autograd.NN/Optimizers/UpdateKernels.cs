@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Optimizers;
 
 /// <summary>
 /// The optimizers' per-element updates in one pass over parameter, gradient and state, 512 or 256 bits at a time

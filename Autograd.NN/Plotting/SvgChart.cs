@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Plotting;
 
 /// <summary>A named series of points for <see cref="SvgChart"/>.</summary>
 /// <param name="Name">The legend text.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Serialization;
 
 /// <summary>
 /// Writes a file so that a failure part-way never leaves a half-written file where a good one was: the bytes go to a

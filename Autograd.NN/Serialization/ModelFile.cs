@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Autograd.NN.Data;
+using Autograd.NN.Layers;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Serialization;
 
 /// <summary>
 /// Saves a <see cref="Sequential{T}"/> model as safetensors: the parameters under their PyTorch names

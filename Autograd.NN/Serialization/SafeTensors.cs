@@ -4,8 +4,9 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Autograd.NN.Data;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Serialization;
 
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length N, N bytes of JSON mapping each tensor's name to

@@ -1,7 +1,12 @@
 using System.Diagnostics;
 using System.Numerics;
+using Autograd.Memory;
+using Autograd.NN.Data;
+using Autograd.NN.Layers;
+using Autograd.NN.Objectives;
+using Autograd.NN.Optimizers;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Training;
 
 /// <summary>The loss a <see cref="Trainer{T}"/> minimizes.</summary>
 public enum LossKind

@@ -1,4 +1,4 @@
-namespace Autograd.NN;
+namespace Autograd.NN.Training;
 
 /// <summary>
 /// Training stopped because a step's loss was not a finite number: the weights overflowed, usually because the

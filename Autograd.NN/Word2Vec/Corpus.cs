@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Autograd.NN.Data;
 
 namespace Autograd.NN.Word2Vec;
 

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Autograd.Custom;
+using Autograd.Gradients;
 using Autograd.Kernels;
 
 namespace Autograd.NN.Word2Vec;

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text;
+using Autograd.NN.Data;
+using Autograd.NN.Serialization;
 
 namespace Autograd.NN.Word2Vec;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Autograd.NN.Optimizers;
 
 namespace Autograd.NN.Word2Vec;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Autograd.NN.Data;
 
 namespace Autograd.NN.Word2Vec;
 

@@ -1,4 +1,5 @@
 using Autograd.Checking;
+using Autograd.Graph;
 
 namespace Autograd.Tests.Checking;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using Autograd.NN.Serialization;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.Cli;
@@ -152,9 +153,9 @@ public sealed class BadInputTests
         Assert.That(trained.ExitCode, Is.Zero, trained.Error);
 
         // Finite weights that overflow float32 on any input: the output is ±∞ or NaN, never a prediction.
-        var contents = Autograd.NN.SafeTensors.Load(Files["{model}"]);
+        var contents = Autograd.NN.Serialization.SafeTensors.Load(Files["{model}"]);
         Files["{overflowing}"] = Path.Combine(_folder, "overflowing.safetensors");
-        Autograd.NN.SafeTensors.Save(Files["{overflowing}"],
+        Autograd.NN.Serialization.SafeTensors.Save(Files["{overflowing}"],
             contents.Tensors.Select(t => KeyValuePair.Create(t.Key, Autograd.Tensor.Full<float>([.. t.Value.Shape], 3e38f))), contents.Metadata);
 
         // A folder of MNIST names holding garbage, and a gzip bomb: a small header, then far more data than it declares.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Autograd.NN;
+using Autograd.NN.Serialization;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.Cli;

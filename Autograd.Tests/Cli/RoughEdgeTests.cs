@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Autograd.NN;
+using Autograd.NN.Plotting;
 using Autograd.NN.Word2Vec;
 using Autograd.Tests.Support;
 using Autograd.Visualization;

@@ -1,4 +1,5 @@
 using Autograd.NN;
+using Autograd.NN.Serialization;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.Cli;

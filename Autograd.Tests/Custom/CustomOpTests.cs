@@ -1,6 +1,8 @@
 using System.Numerics;
 using Autograd.Checking;
+using Autograd.Custom;
 using Autograd.Functions;
+using Autograd.Gradients;
 using Autograd.Visualization;
 
 namespace Autograd.Tests.Custom;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Pipes;
 using System.Runtime.Versioning;
 using Autograd.NN;
+using Autograd.NN.Serialization;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;

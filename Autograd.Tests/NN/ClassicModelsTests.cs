@@ -1,6 +1,12 @@
 using System.Xml.Linq;
 using Autograd.Checking;
 using Autograd.NN;
+using Autograd.NN.Data;
+using Autograd.NN.Layers;
+using Autograd.NN.Objectives;
+using Autograd.NN.Optimizers;
+using Autograd.NN.Plotting;
+using Autograd.NN.Training;
 
 namespace Autograd.Tests.NN;
 

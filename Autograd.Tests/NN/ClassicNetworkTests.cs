@@ -1,4 +1,8 @@
 using Autograd.NN;
+using Autograd.NN.Init;
+using Autograd.NN.Layers;
+using Autograd.NN.Objectives;
+using Autograd.NN.Optimizers;
 
 namespace Autograd.Tests.NN;
 

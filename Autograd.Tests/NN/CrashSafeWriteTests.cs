@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Autograd.NN;
+using Autograd.NN.Serialization;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;

@@ -1,4 +1,5 @@
 using Autograd.NN;
+using Autograd.NN.Data;
 
 namespace Autograd.Tests.NN;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Autograd.NN;
+using Autograd.NN.Data;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;

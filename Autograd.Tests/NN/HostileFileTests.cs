@@ -3,6 +3,11 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Autograd.NN;
+using Autograd.NN.Data;
+using Autograd.NN.Layers;
+using Autograd.NN.Optimizers;
+using Autograd.NN.Serialization;
+using Autograd.NN.Training;
 using Autograd.NN.Word2Vec;
 using Autograd.Tests.Support;
 

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Autograd.NN;
+using Autograd.NN.Layers;
+using Autograd.NN.Serialization;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;

@@ -1,4 +1,5 @@
 using Autograd.NN;
+using Autograd.NN.Optimizers;
 
 namespace Autograd.Tests.NN;
 

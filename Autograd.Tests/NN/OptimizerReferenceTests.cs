@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Autograd.NN;
+using Autograd.NN.Objectives;
+using Autograd.NN.Optimizers;
 
 namespace Autograd.Tests.NN;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Autograd.NN;
+using Autograd.NN.Layers;
+using Autograd.NN.Serialization;
 using Autograd.Tests.Support;
 
 namespace Autograd.Tests.NN;

@@ -1,5 +1,11 @@
 using Autograd.Checking;
 using Autograd.NN;
+using Autograd.NN.Data;
+using Autograd.NN.Init;
+using Autograd.NN.Layers;
+using Autograd.NN.Objectives;
+using Autograd.NN.Optimizers;
+using Autograd.NN.Training;
 
 namespace Autograd.Tests.NN;
 

@@ -1,3 +1,4 @@
+using Autograd.Graph;
 using Autograd.Visualization;
 
 namespace Autograd.Tests.Scalar;

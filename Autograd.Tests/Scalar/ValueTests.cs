@@ -1,3 +1,5 @@
+using Autograd.Graph;
+
 namespace Autograd.Tests.Scalar;
 
 public class ValueTests

@@ -1,3 +1,5 @@
+using Autograd.Memory;
+
 namespace Autograd.Tests.Tensors;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Autograd.Checking;
+using Autograd.Memory;
 
 namespace Autograd.Tests.Tensors;
 

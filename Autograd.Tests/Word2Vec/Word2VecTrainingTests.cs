@@ -1,3 +1,4 @@
+using Autograd.Memory;
 using Autograd.NN.Word2Vec;
 
 namespace Autograd.Tests.Word2Vec;

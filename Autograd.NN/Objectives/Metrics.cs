@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Objectives;
 
 /// <summary>Evaluation metrics on plain numbers (no gradients).</summary>
 public static class Metrics

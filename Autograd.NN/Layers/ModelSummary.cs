@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>A Keras-style table of a model's layers: name, output shape and parameter count.</summary>
 public static class ModelSummary

@@ -1,3 +1,4 @@
+using Autograd.Engine;
 using Autograd.Functions;
 using Autograd.Graph;
 using Autograd.Visualization;

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using Autograd.Custom;
+using Autograd.Engine;
+using Autograd.Gradients;
 using Autograd.Graph;
 using Autograd.Memory;
 

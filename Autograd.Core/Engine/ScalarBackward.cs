@@ -1,6 +1,6 @@
 using Autograd.Graph;
 
-namespace Autograd;
+namespace Autograd.Engine;
 
 /// <summary>
 /// The backward pass of scalar graphs. It walks the same topological order as

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Layers;
 
 /// <summary>
 /// A piece of a model: it owns named parameters (leaf tensors that require gradients) and named sub-modules, and

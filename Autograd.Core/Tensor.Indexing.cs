@@ -1,3 +1,5 @@
+using Autograd.Custom;
+using Autograd.Gradients;
 using Autograd.Memory;
 using Autograd.Tensors;
 

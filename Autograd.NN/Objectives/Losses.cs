@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Autograd.NN;
+namespace Autograd.NN.Objectives;
 
 /// <summary>
 /// Loss functions, each composed from engine ops: their gradients come from the ops' own rules, not from

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Autograd.Tensors;
 
-namespace Autograd;
+namespace Autograd.Engine;
 
 /// <summary>Anomaly detection: names the first op whose forward or backward produced NaN or infinity.</summary>
 internal static class Anomaly

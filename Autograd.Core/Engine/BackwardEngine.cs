@@ -1,8 +1,9 @@
 using System.Numerics;
+using Autograd.Gradients;
 using Autograd.Graph;
 using Autograd.Tensors;
 
-namespace Autograd;
+namespace Autograd.Engine;
 
 /// <summary>
 /// Reverse-mode differentiation of tensor graphs: walks the operation nodes in reverse topological order, runs each

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Autograd.Checking;
+using Autograd.Engine;
 using Autograd.Graph;
 using Autograd.Tensors;
 
