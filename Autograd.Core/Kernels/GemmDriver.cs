@@ -129,6 +129,10 @@ internal static unsafe class GemmDriver
             {
                 PackTwelveRows((float*)(a + ir * lda), lda, kc, (float*)destination);
             }
+            else if (rows == 12 && mr == 12 && typeof(T) == typeof(double) && Avx.IsSupported)
+            {
+                PackTwelveRows((double*)(a + ir * lda), lda, kc, (double*)destination);
+            }
             else if (rows == 6 && mr == 6)
             {
                 T* r0 = a + ir * lda;
@@ -290,6 +294,34 @@ internal static unsafe class GemmDriver
             s1.GetUpper().Store(d + 60 + 8);
             s2.GetUpper().Store(d + 72 + 8);
             s3.GetUpper().Store(d + 84 + 8);
+        }
+
+        for (; p < kc; p++)
+            for (int r = 0; r < 12; r++) destination[p * 12 + r] = a[r * lda + p];
+    }
+
+    /// <summary>
+    /// <see cref="PackTwelveRows(float*, nint, int, float*)"/> for float64: four steps of p at a time, the twelve rows
+    /// as three 4×4 blocks transposed in registers.
+    /// </summary>
+    private static void PackTwelveRows(double* a, nint lda, int kc, double* destination)
+    {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            for (int block = 0; block < 3; block++)
+            {
+                double* rows = a + block * 4 * lda + p;
+                Vector256<double> r0 = Avx.LoadVector256(rows), r1 = Avx.LoadVector256(rows + lda);
+                Vector256<double> r2 = Avx.LoadVector256(rows + 2 * lda), r3 = Avx.LoadVector256(rows + 3 * lda);
+                Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                double* d = destination + p * 12 + block * 4;
+                Avx.Permute2x128(t0, t2, 0x20).Store(d);
+                Avx.Permute2x128(t1, t3, 0x20).Store(d + 12);
+                Avx.Permute2x128(t0, t2, 0x31).Store(d + 24);
+                Avx.Permute2x128(t1, t3, 0x31).Store(d + 36);
+            }
         }
 
         for (; p < kc; p++)
