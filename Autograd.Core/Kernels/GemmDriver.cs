@@ -125,6 +125,14 @@ internal static unsafe class GemmDriver
             {
                 PackSixRows((float*)(a + ir * lda), lda, kc, (float*)destination);
             }
+            else if (rows == 12 && mr == 12 && typeof(T) == typeof(float) && Avx.IsSupported)
+            {
+                PackTwelveRows((float*)(a + ir * lda), lda, kc, (float*)destination);
+            }
+            else if (rows == 12 && mr == 12 && typeof(T) == typeof(double) && Avx.IsSupported)
+            {
+                PackTwelveRows((double*)(a + ir * lda), lda, kc, (double*)destination);
+            }
             else if (rows == 6 && mr == 6)
             {
                 T* r0 = a + ir * lda;
@@ -252,6 +260,72 @@ internal static unsafe class GemmDriver
 
         for (; p < kc; p++)
             for (int r = 0; r < 6; r++) destination[p * 6 + r] = a[r * lda + p];
+    }
+
+    /// <summary>
+    /// Packs twelve full rows of a row-major float32 A (the AVX-512 kernel's sliver): destination[p·12 + r] =
+    /// a[r·lda + p]. Eight steps of p at a time, rows 0–7 are transposed in registers as one 8×8 block and rows 8–11
+    /// as two 4×4 blocks, so every read is a whole vector and every write one of eight or four values; one value at a
+    /// time, the twelve strided writes of each step were most of the packing time.
+    /// </summary>
+    private static void PackTwelveRows(float* a, nint lda, int kc, float* destination)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* rows = a + p;
+            float* d = destination + p * 12;
+            Transpose8(
+                Avx.LoadVector256(rows), Avx.LoadVector256(rows + lda), Avx.LoadVector256(rows + 2 * lda), Avx.LoadVector256(rows + 3 * lda),
+                Avx.LoadVector256(rows + 4 * lda), Avx.LoadVector256(rows + 5 * lda), Avx.LoadVector256(rows + 6 * lda), Avx.LoadVector256(rows + 7 * lda),
+                d, 12);
+            Vector256<float> r8 = Avx.LoadVector256(rows + 8 * lda), r9 = Avx.LoadVector256(rows + 9 * lda);
+            Vector256<float> r10 = Avx.LoadVector256(rows + 10 * lda), r11 = Avx.LoadVector256(rows + 11 * lda);
+            Vector256<float> t0 = Avx.UnpackLow(r8, r9), t1 = Avx.UnpackHigh(r8, r9);
+            Vector256<float> t2 = Avx.UnpackLow(r10, r11), t3 = Avx.UnpackHigh(r10, r11);
+            // Each half of s holds rows 8–11 at one p: the lower half at p + i, the upper at p + i + 4.
+            Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+            s0.GetLower().Store(d + 8);
+            s1.GetLower().Store(d + 12 + 8);
+            s2.GetLower().Store(d + 24 + 8);
+            s3.GetLower().Store(d + 36 + 8);
+            s0.GetUpper().Store(d + 48 + 8);
+            s1.GetUpper().Store(d + 60 + 8);
+            s2.GetUpper().Store(d + 72 + 8);
+            s3.GetUpper().Store(d + 84 + 8);
+        }
+
+        for (; p < kc; p++)
+            for (int r = 0; r < 12; r++) destination[p * 12 + r] = a[r * lda + p];
+    }
+
+    /// <summary>
+    /// <see cref="PackTwelveRows(float*, nint, int, float*)"/> for float64: four steps of p at a time, the twelve rows
+    /// as three 4×4 blocks transposed in registers.
+    /// </summary>
+    private static void PackTwelveRows(double* a, nint lda, int kc, double* destination)
+    {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            for (int block = 0; block < 3; block++)
+            {
+                double* rows = a + block * 4 * lda + p;
+                Vector256<double> r0 = Avx.LoadVector256(rows), r1 = Avx.LoadVector256(rows + lda);
+                Vector256<double> r2 = Avx.LoadVector256(rows + 2 * lda), r3 = Avx.LoadVector256(rows + 3 * lda);
+                Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                double* d = destination + p * 12 + block * 4;
+                Avx.Permute2x128(t0, t2, 0x20).Store(d);
+                Avx.Permute2x128(t1, t3, 0x20).Store(d + 12);
+                Avx.Permute2x128(t0, t2, 0x31).Store(d + 24);
+                Avx.Permute2x128(t1, t3, 0x31).Store(d + 36);
+            }
+        }
+
+        for (; p < kc; p++)
+            for (int r = 0; r < 12; r++) destination[p * 12 + r] = a[r * lda + p];
     }
 
     /// <summary>Writes the transpose of the 8×8 block with rows r0 … r7 as eight rows <paramref name="stride"/> values apart, in order.</summary>
