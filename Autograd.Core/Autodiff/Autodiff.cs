@@ -62,7 +62,7 @@ public static class Autodiff
         for (int i = 0; i < inputs.Length; i++)
             if (!inputs[i].RequiresGrad)
                 throw new InvalidOperationException($"Grad: input {i} (shape {ShapeMath.Format(inputs[i].ShapeArray)}) does not require gradients; set RequiresGrad on it (or on the leaves it is computed from) before computing the outputs");
-        Tensor<T>?[] grads = BackwardEngine.Run(outputs, outputGrads, inputs, retainGraph || createGraph, createGraph, "Grad")!;
+        Tensor<T>?[] grads = TensorBackward<T>.Run(outputs, outputGrads, inputs, retainGraph || createGraph, createGraph, "Grad")!;
         var result = new Tensor<T>[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
