@@ -74,6 +74,22 @@ public static class Autodiff
         return result;
     }
 
+    /// <summary>
+    /// The gradients ∂output/∂input of a scalar <paramref name="output"/> with respect to each of
+    /// <paramref name="inputs"/> (leaves or intermediates; 0 for one the output does not depend on), returned rather
+    /// than added to <see cref="Value.Grad"/>: no node's <c>Grad</c> is read or changed, as <c>torch.autograd.grad</c>.
+    /// </summary>
+    /// <param name="output">The value differentiated.</param>
+    /// <param name="inputs">The values differentiated with respect to.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="output"/>, <paramref name="inputs"/> or one of them is null.</exception>
+    public static double[] Grad(Value output, params Value[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (Value input in inputs) ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+        return ValueGrad.Run(output, inputs);
+    }
+
     /// <summary>The gradient of one output with respect to one input (see the array overload).</summary>
     /// <param name="output">The tensor differentiated.</param>
     /// <param name="input">The tensor differentiated with respect to.</param>

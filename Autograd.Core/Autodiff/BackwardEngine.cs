@@ -35,9 +35,7 @@ internal static class BackwardEngine
                 upstream = kind.ApplyHooks(node, upstream);
                 kind.Keep(node, upstream);
                 if (!runsRule) continue;
-                TContributions contributions = kind.RunRule(node, upstream);
-                int inputs = kind.InputCount(node);
-                for (int k = 0; k < inputs; k++) kind.Deliver(node, k, contributions);
+                kind.Deliver(node, kind.RunRule(node, upstream));
             }
         }
         finally
@@ -75,6 +73,7 @@ internal interface IBackwardKind<TNode, TGrad, TContributions> : IGraphShape<TNo
     /// <summary>Runs <paramref name="node"/>'s rule on its upstream gradient, releasing what it saved unless the graph is retained.</summary>
     TContributions RunRule(TNode node, TGrad upstream);
 
-    /// <summary>Adds the contribution for input <paramref name="index"/> of <paramref name="node"/> to what that input has received.</summary>
-    void Deliver(TNode node, int index, in TContributions contributions);
+    /// <summary>Adds each input's contribution to what that input has received from <paramref name="node"/>'s other
+    /// consumers; called once per node, so that a kind with a fixed number of inputs reads them without a loop.</summary>
+    void Deliver(TNode node, in TContributions contributions);
 }

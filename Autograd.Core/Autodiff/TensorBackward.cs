@@ -150,7 +150,12 @@ internal struct TensorBackward<T> : IBackwardKind<Tensor<T>, Tensor<T>, TensorBa
     }
 
     /// <inheritdoc/>
-    public readonly void Deliver(Tensor<T> node, int index, in Contributions contributions)
+    public readonly void Deliver(Tensor<T> node, in Contributions contributions)
+    {
+        for (int i = 0; i < node.InputCount; i++) Deliver(node, i, contributions);
+    }
+
+    private readonly void Deliver(Tensor<T> node, int index, in Contributions contributions)
     {
         Tensor<T> input = node.Input(index);
         // Only inputs that take part: those that require gradients and, for Grad, lead to an input asked for.
