@@ -63,7 +63,7 @@ public static class Autodiff
         for (int i = 0; i < inputs.Length; i++)
             if (!inputs[i].RequiresGrad)
                 throw new InvalidOperationException($"Grad: input {i} (shape {ShapeMath.Format(inputs[i].ShapeArray)}) does not require gradients; set RequiresGrad on it (or on the leaves it is computed from) before computing the outputs");
-        Tensor<T>?[] grads = BackwardEngine.Run(outputs, outputGrads, inputs, retainGraph || createGraph, createGraph, "Grad")!;
+        Tensor<T>?[] grads = TensorBackward<T>.Run(outputs, outputGrads, inputs, retainGraph || createGraph, createGraph, "Grad")!;
         var result = new Tensor<T>[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -73,6 +73,22 @@ public static class Autodiff
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The gradients ∂output/∂input of a scalar <paramref name="output"/> with respect to each of
+    /// <paramref name="inputs"/> (leaves or intermediates; 0 for one the output does not depend on), returned rather
+    /// than added to <see cref="Value.Grad"/>: no node's <c>Grad</c> is read or changed, as <c>torch.autograd.grad</c>.
+    /// </summary>
+    /// <param name="output">The value differentiated.</param>
+    /// <param name="inputs">The values differentiated with respect to.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="output"/>, <paramref name="inputs"/> or one of them is null.</exception>
+    public static double[] Grad(Value output, params Value[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (Value input in inputs) ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+        return ValueGrad.Run(output, inputs);
     }
 
     /// <summary>The gradient of one output with respect to one input (see the array overload).</summary>

@@ -344,7 +344,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     public void Backward(Tensor<T>? gradOutput = null, bool retainGraph = false, bool createGraph = false) =>
         // Recording the backward pass keeps the graph, as PyTorch's retain_graph defaults to create_graph: the recorded
         // gradients are differentiated through it.
-        BackwardEngine.Run([this], gradOutput is null ? null : [gradOutput], inputs: null, retainGraph || createGraph, createGraph, "Backward");
+        TensorBackward<T>.Run([this], gradOutput is null ? null : [gradOutput], inputs: null, retainGraph || createGraph, createGraph, "Backward");
 
     /// <summary>The element at <paramref name="index"/> (one index per axis).</summary>
     /// <exception cref="ArgumentException">The number of indices is not the rank, or an index is out of range.</exception>

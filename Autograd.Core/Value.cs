@@ -120,7 +120,7 @@ public sealed class Value : Node, IDifferentiable<Value>
             return;
         }
 
-        ScalarBackward.Run(this);
+        ValueBackward.Run(this);
     }
 
     /// <inheritdoc/>

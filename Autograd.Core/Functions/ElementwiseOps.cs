@@ -23,11 +23,8 @@ public sealed class UnaryOp<TFunction> : Op where TFunction : struct, IUnaryFunc
         return s_last = new UnaryOp<TFunction>(function);
     }
 
-    internal override void Backward(Value output)
-    {
-        Value x = output.InputA!;
-        if (!x.IsConstant) x.Grad += Contribution(output, 0, output.Grad);
-    }
+    internal override (double A, double B) Contributions(Value output, double upstream) =>
+        (output.InputA!.IsConstant ? 0 : Contribution(output, 0, upstream), 0);
 
     /// <inheritdoc/>
     public override double LocalDerivative(Value output, int index) => Contribution(output, index, 1);
@@ -58,13 +55,8 @@ public sealed class BinaryOp<TFunction> : Op where TFunction : struct, IBinaryFu
     /// <inheritdoc/>
     public override string Label => default(TFunction).Symbol ?? Name;
 
-    internal override void Backward(Value output)
-    {
-        Value a = output.InputA!, b = output.InputB!;
-        // Constants take no gradient (shared constants would otherwise collect sums from unrelated graphs).
-        if (!a.IsConstant) a.Grad += Contribution(output, 0, output.Grad);
-        if (!b.IsConstant) b.Grad += Contribution(output, 1, output.Grad);
-    }
+    internal override (double A, double B) Contributions(Value output, double upstream) =>
+        (output.InputA!.IsConstant ? 0 : Contribution(output, 0, upstream), output.InputB!.IsConstant ? 0 : Contribution(output, 1, upstream));
 
     /// <inheritdoc/>
     public override double LocalDerivative(Value output, int index) => Contribution(output, index, 1);

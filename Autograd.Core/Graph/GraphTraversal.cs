@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Autograd.Graph;
 
 /// <summary>
@@ -13,20 +15,96 @@ public static class GraphTraversal
     /// comes after all of its inputs. Inputs are visited first to last, so the order is the same on every run.
     /// </summary>
     /// <param name="root">The node whose ancestry is listed (usually the output of a computation).</param>
-    public static IReadOnlyList<Node> TopologicalOrder(Node root) => Sort(root, includeLeaves: true);
+    public static IReadOnlyList<Node> TopologicalOrder(Node root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var buffers = TraversalBuffers<Node>.Rent();
+        try
+        {
+            int count = Sort<Node, AnyNode>(default, [root], buffers);
+            var order = new Node[count];
+            for (int i = 0; i < count; i++) order[i] = buffers.Order[i].Node;
+            return order;
+        }
+        finally
+        {
+            buffers.Return();
+        }
+    }
 
     /// <summary>
-    /// The operation nodes (non-leaves) that <paramref name="root"/> depends on, in topological order. This is
-    /// what backpropagation walks, in reverse.
+    /// The one topological sort, used by the graph writers and by every backward pass: writes the nodes that
+    /// <paramref name="roots"/> depend on (themselves included) into <see cref="TraversalBuffers{TNode}.Order"/>,
+    /// each after all of its inputs, and returns how many there are. Inputs are visited first to last.
     /// </summary>
     /// <remarks>
-    /// Leaves are not listed, and therefore not marked: they are the only nodes that graphs built on different
-    /// threads commonly share (parameters), and a leaf has nothing to propagate.
+    /// Operation nodes are marked through <see cref="VisitedNodes"/>. Leaves are never marked: they are the nodes that
+    /// graphs built on different threads commonly share (parameters), and a walk that lists them
+    /// (<see cref="IGraphShape{TNode}.ListsLeaves"/>) remembers them in a set of its own. <typeparamref name="TShape"/>
+    /// is a struct, so the walk is compiled for each node type and reads inputs without virtual calls where it can.
+    /// Its members are instance members: the walk's code is shared between reference node types, and there a call
+    /// to a static abstract member goes through a runtime lookup and is not inlined.
     /// </remarks>
-    internal static List<Node> OperationOrder(Node root) => Sort([root], includeLeaves: false);
+    internal static int Sort<TNode, TShape>(TShape shape, ReadOnlySpan<TNode> roots, TraversalBuffers<TNode> buffers)
+        where TNode : Node
+        where TShape : struct, IGraphShape<TNode>
+    {
+        using var visited = VisitedNodes.Begin();
+        HashSet<Node>? seenLeaves = shape.ListsLeaves ? buffers.SeenLeaves : null;
+        TraversalBuffers<TNode>.Frame[] stack = buffers.Stack;
+        TraversalBuffers<TNode>.Entry[] order = buffers.Order;
+        int count = 0;
+        foreach (TNode root in roots)
+        {
+            if (shape.InputCount(root) == 0)
+            {
+                if (shape.ListsLeaves && seenLeaves!.Add(root))
+                {
+                    if (count == order.Length) order = buffers.GrowOrder();
+                    order[count++] = new(root);
+                }
 
-    /// <summary>The operation nodes that any of <paramref name="roots"/> depends on, in topological order.</summary>
-    internal static List<Node> OperationOrder(IReadOnlyList<Node> roots) => Sort(roots, includeLeaves: false);
+                continue;
+            }
+
+            if (!visited.Add(root)) continue;
+            int depth = 0;
+            stack[depth++] = new(root);
+            while (depth > 0)
+            {
+                ref TraversalBuffers<TNode>.Frame top = ref stack[depth - 1];
+                TNode node = top.Node;
+                int next = top.NextInput;
+                if (next == shape.InputCount(node))
+                {
+                    // Every input done: the node follows everything it depends on.
+                    stack[--depth] = default;
+                    if (count == order.Length) order = buffers.GrowOrder();
+                    order[count++] = new(node);
+                    continue;
+                }
+
+                top.NextInput = next + 1;
+                TNode input = shape.Input(node, next);
+                if (shape.InputCount(input) == 0)
+                {
+                    if (shape.ListsLeaves && seenLeaves!.Add(input))
+                    {
+                        if (count == order.Length) order = buffers.GrowOrder();
+                        order[count++] = new(input);
+                    }
+                }
+                else if (visited.Add(input))
+                {
+                    if (depth == stack.Length) stack = buffers.GrowStack();
+                    stack[depth++] = new(input);
+                }
+            }
+        }
+
+        buffers.Count = count;
+        return count;
+    }
 
     /// <summary>A stamp no earlier walk used, for marking visited nodes in <see cref="Node.VisitMark"/>.</summary>
     private static long NewMark() => Interlocked.Increment(ref s_lastMark);
@@ -68,53 +146,109 @@ public static class GraphTraversal
         public void Dispose() => Interlocked.Decrement(ref s_activeWalks);
     }
 
-    private static List<Node> Sort(Node root, bool includeLeaves) => Sort([root], includeLeaves);
-
-    private static List<Node> Sort(IReadOnlyList<Node> roots, bool includeLeaves)
+    /// <summary>Any node, through its virtual input accessors: the shape of the graph writers' walk, leaves listed.</summary>
+    private readonly struct AnyNode : IGraphShape<Node>
     {
-        var order = new List<Node>();
-        using var visited = VisitedNodes.Begin();
-        HashSet<Node>? seenLeaves = includeLeaves ? new HashSet<Node>(ReferenceEqualityComparer.Instance) : null;
-        var stack = new List<(Node Node, int NextInput)>();
-        foreach (Node root in roots)
-        {
-            if (root.IsLeaf)
-            {
-                if (seenLeaves is not null && seenLeaves.Add(root)) order.Add(root);
-                continue;
-            }
+        public bool ListsLeaves => true;
 
-            if (!visited.Add(root)) continue;
-            stack.Add((root, 0));
-            Walk(stack, order, seenLeaves, visited);
-        }
+        public int InputCount(Node node) => node.InputCount;
 
-        return order;
+        public Node Input(Node node, int index) => node.GetInput(index);
+    }
+}
+
+/// <summary>
+/// How <see cref="GraphTraversal.Sort{TNode, TShape}"/> reads the nodes of one kind: implemented by structs, so the
+/// JIT specializes the walk for each and a node type with fixed input fields (<see cref="Value"/>) is read directly.
+/// The members read no state of the struct.
+/// </summary>
+/// <typeparam name="TNode">The node type.</typeparam>
+internal interface IGraphShape<TNode> where TNode : Node
+{
+    /// <summary>True when the walk lists leaves too; false when it lists operation nodes only.</summary>
+    bool ListsLeaves { get; }
+
+    /// <summary>The number of inputs of <paramref name="node"/>; zero for a leaf.</summary>
+    int InputCount(TNode node);
+
+    /// <summary>The input of <paramref name="node"/> at <paramref name="index"/> (0 ≤ index &lt; InputCount).</summary>
+    TNode Input(TNode node, int index);
+}
+
+/// <summary>
+/// The stack and the order of a topological sort, reused per thread (and node type) so that a training loop's
+/// backward passes allocate nothing once warmed up. Taken from the thread while in use: a rule or hook that runs a
+/// backward pass of its own gets buffers of its own instead of clearing these.
+/// </summary>
+/// <typeparam name="TNode">The node type.</typeparam>
+internal sealed class TraversalBuffers<TNode> where TNode : Node
+{
+    [ThreadStatic] private static TraversalBuffers<TNode>? t_cached;
+
+    private HashSet<Node>? _seenLeaves;
+
+    /// <summary>The walk's stack: a node and the index of its next input to visit.</summary>
+    public Frame[] Stack { get; private set; } = new Frame[256];
+
+    /// <summary>The nodes in topological order (the first <c>count</c> entries that the sort returned).</summary>
+    public Entry[] Order { get; private set; } = new Entry[256];
+
+    /// <summary>How many entries of <see cref="Order"/> the last sort wrote.</summary>
+    public int Count { get; set; }
+
+    /// <summary>The leaves a walk that lists them has seen, empty at the start of a walk.</summary>
+    public HashSet<Node> SeenLeaves => _seenLeaves ??= new HashSet<Node>(ReferenceEqualityComparer.Instance);
+
+    /// <summary>This thread's buffers, or new ones while they are in use.</summary>
+    public static TraversalBuffers<TNode> Rent()
+    {
+        TraversalBuffers<TNode> buffers = t_cached ?? new TraversalBuffers<TNode>();
+        t_cached = null;
+        return buffers;
     }
 
-    private static void Walk(List<(Node Node, int NextInput)> stack, List<Node> order, HashSet<Node>? seenLeaves, VisitedNodes visited)
+    /// <summary>Drops the references to the walked graph, so the buffers do not keep it alive, and gives them back to the thread.</summary>
+    public void Return()
     {
-        while (stack.Count > 0)
-        {
-            int top = stack.Count - 1;
-            var (node, next) = stack[top];
-            if (next == node.InputCount)
-            {
-                stack.RemoveAt(top);
-                order.Add(node);
-                continue;
-            }
+        Array.Clear(Order, 0, Count);
+        Count = 0;
+        _seenLeaves?.Clear();
+        t_cached = this;
+    }
 
-            stack[top] = (node, next + 1);
-            Node input = node.GetInput(next);
-            if (input.IsLeaf)
-            {
-                if (seenLeaves is not null && seenLeaves.Add(input)) order.Add(input);
-            }
-            else if (visited.Add(input))
-            {
-                stack.Add((input, 0));
-            }
-        }
+    /// <summary>Doubles the stack, keeping its frames.</summary>
+    // Not inlined, so that the walk's loop keeps its variables in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public Frame[] GrowStack()
+    {
+        Frame[] stack = Stack;
+        Array.Resize(ref stack, stack.Length * 2);
+        return Stack = stack;
+    }
+
+    /// <summary>Doubles the order, keeping its entries.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public Entry[] GrowOrder()
+    {
+        Entry[] order = Order;
+        Array.Resize(ref order, order.Length * 2);
+        return Order = order;
+    }
+
+    /// <summary>A node on the walk's stack. A struct, so storing it needs no array covariance check.</summary>
+    public struct Frame(TNode node)
+    {
+        /// <summary>The node.</summary>
+        public TNode Node = node;
+
+        /// <summary>The index of the next input to visit.</summary>
+        public int NextInput;
+    }
+
+    /// <summary>A node in the order. A struct, so storing it needs no array covariance check.</summary>
+    public readonly struct Entry(TNode node)
+    {
+        /// <summary>The node.</summary>
+        public readonly TNode Node = node;
     }
 }

@@ -20,8 +20,11 @@ public abstract class Op
     /// <summary>What graph dumps show for the operation: the symbol of an infix operation (<c>+</c>), else the name.</summary>
     public virtual string Label => Name;
 
-    /// <summary>Adds upstream × local derivative to the gradient of each input of <paramref name="output"/>.</summary>
-    internal abstract void Backward(Value output);
+    /// <summary>
+    /// The scalar rule: upstream × local derivative for each input of <paramref name="output"/> (B is 0 for one input),
+    /// which the backward engine adds to the inputs' gradients. Constant inputs take none, so theirs is not computed.
+    /// </summary>
+    internal abstract (double A, double B) Contributions(Value output, double upstream);
 
     /// <summary>∂output/∂input for the input at <paramref name="index"/>, at the recorded inputs.</summary>
     /// <param name="output">A value this operation produced.</param>
@@ -75,11 +78,8 @@ public abstract class UnaryScalarOp : Op
         return Value.Record(Forward(x.Data), this, x, null);
     }
 
-    internal override void Backward(Value output)
-    {
-        Value x = output.InputA!;
-        if (!x.IsConstant) x.Grad += Contribution(output, 0, output.Grad);
-    }
+    internal override (double A, double B) Contributions(Value output, double upstream) =>
+        (output.InputA!.IsConstant ? 0 : Contribution(output, 0, upstream), 0);
 
     /// <inheritdoc/>
     public override double LocalDerivative(Value output, int index) => Derivative(output.InputA!.Data, output.Data);
@@ -137,13 +137,8 @@ public abstract class BinaryScalarOp : Op
         return Value.Record(Forward(a.Data, b.Data), this, a, b);
     }
 
-    internal override void Backward(Value output)
-    {
-        Value a = output.InputA!, b = output.InputB!;
-        // Constants take no gradient (shared constants would otherwise collect sums from unrelated graphs).
-        if (!a.IsConstant) a.Grad += Contribution(output, 0, output.Grad);
-        if (!b.IsConstant) b.Grad += Contribution(output, 1, output.Grad);
-    }
+    internal override (double A, double B) Contributions(Value output, double upstream) =>
+        (output.InputA!.IsConstant ? 0 : Contribution(output, 0, upstream), output.InputB!.IsConstant ? 0 : Contribution(output, 1, upstream));
 
     /// <inheritdoc/>
     public override double LocalDerivative(Value output, int index)
