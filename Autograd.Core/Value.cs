@@ -90,6 +90,9 @@ public sealed class Value : Node, IDifferentiable<Value>
 
     internal Value? InputB { get; }
 
+    /// <summary>The input at <paramref name="index"/> (0 or 1, below <see cref="InputCount"/>), without a range check: for the engine's walks.</summary>
+    internal Value InputAt(int index) => index == 0 ? InputA! : InputB!;
+
     /// <inheritdoc/>
     public override string Operation => _op?.Label ?? "";
 

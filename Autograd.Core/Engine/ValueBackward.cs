@@ -21,10 +21,10 @@ internal readonly struct ValueBackward(Value root) : IBackwardKind<Value, double
     public bool ListsLeaves => false;
 
     /// <inheritdoc/>
-    public int InputCount(Value node) => node.InputA is null ? 0 : node.InputB is null ? 1 : 2;
+    public int InputCount(Value node) => node.InputCount;
 
     /// <inheritdoc/>
-    public Value Input(Value node, int index) => index == 0 ? node.InputA! : node.InputB!;
+    public Value Input(Value node, int index) => node.InputAt(index);
 
     /// <inheritdoc/>
     public void Begin(ReadOnlySpan<TraversalBuffers<Value>.Entry> order)
@@ -95,10 +95,10 @@ internal readonly struct ValueGrad : IBackwardKind<Value, double, (double A, dou
     public bool ListsLeaves => true;
 
     /// <inheritdoc/>
-    public int InputCount(Value node) => node.InputA is null ? 0 : node.InputB is null ? 1 : 2;
+    public int InputCount(Value node) => node.InputCount;
 
     /// <inheritdoc/>
-    public Value Input(Value node, int index) => index == 0 ? node.InputA! : node.InputB!;
+    public Value Input(Value node, int index) => node.InputAt(index);
 
     /// <inheritdoc/>
     public void Begin(ReadOnlySpan<TraversalBuffers<Value>.Entry> order)
