@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Autograd;
 
 /// <summary>
@@ -9,41 +11,58 @@ internal static class GradMode
     private static readonly AsyncLocal<bool> s_disabled = new();
     private static readonly AsyncLocal<bool> s_anomaly = new();
 
-    /// <summary>How many scopes that turn recording off are open on any thread: while none is, recording is on
-    /// everywhere, and every scalar operation is spared the async-local read.</summary>
-    private static int s_disablingScopes;
+    /// <summary>
+    /// How many no-grad scopes are open, plus how many threads are inside a suppressed region, over all threads.
+    /// While it is 0 recording is on everywhere, and <see cref="IsEnabled"/> reads no thread-local or async-local
+    /// state: the scalar engine asks once per operation, and a thread-static read would cost it a fifth of its time.
+    /// </summary>
+    private static int s_offSomewhere;
 
     /// <summary>How many synchronous regions of this thread run with recording off (<see cref="Suppress"/>): the
     /// engine's own passes and custom ops' forward computations, which other threads need not hear of.</summary>
     [ThreadStatic] private static int t_suppressed;
 
     /// <summary>True unless inside a no-grad scope or a suppressed region of this thread.</summary>
-    public static bool IsEnabled => t_suppressed == 0 && (Volatile.Read(ref s_disablingScopes) == 0 || !s_disabled.Value);
+    public static bool IsEnabled => Volatile.Read(ref s_offSomewhere) == 0 || IsEnabledHere();
+
+    /// <summary>The check for when recording is off somewhere: kept out of line so the common case stays one load.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsEnabledHere() => t_suppressed == 0 && !s_disabled.Value;
 
     /// <summary>
-    /// Turns recording off on this thread until the returned scope is disposed, for a region that does not await:
-    /// unlike <see cref="Set"/>, it touches nothing shared, so threads that run backward passes or custom ops at
-    /// the same time (word2vec's workers) do not slow each other's every op down.
+    /// Turns recording off on this thread until the returned scope is disposed, for a region that does not await.
+    /// Unlike <see cref="Set"/> it changes no async-local state, and only the outermost region of a thread touches
+    /// the shared count, so workers that run backward passes or custom ops at the same time (word2vec's) pay one
+    /// atomic add per pass.
     /// </summary>
     public static SuppressionScope Suppress()
     {
-        t_suppressed++;
+        if (t_suppressed++ == 0) Interlocked.Increment(ref s_offSomewhere);
         return new SuppressionScope(active: true);
     }
 
     /// <summary>Ends a suppressed region.</summary>
-    internal static void SuppressionEnded() => t_suppressed--;
+    internal static void SuppressionEnded()
+    {
+        if (--t_suppressed == 0) Interlocked.Decrement(ref s_offSomewhere);
+    }
 
     /// <summary>Lifts this thread's suppression (an <see cref="Autodiff.EnableGrad"/> inside it) and returns what it was.</summary>
     internal static int LiftSuppression()
     {
         int suppressed = t_suppressed;
+        if (suppressed == 0) return 0;
         t_suppressed = 0;
+        Interlocked.Decrement(ref s_offSomewhere);
         return suppressed;
     }
 
     /// <summary>Puts back the suppression a scope lifted.</summary>
-    internal static void RestoreSuppression(int suppressed) => t_suppressed = suppressed;
+    internal static void RestoreSuppression(int suppressed)
+    {
+        t_suppressed = suppressed;
+        Interlocked.Increment(ref s_offSomewhere);
+    }
 
     /// <summary>True inside an anomaly-detection scope.</summary>
     public static bool DetectAnomaly => s_anomaly.Value;
@@ -51,14 +70,14 @@ internal static class GradMode
     /// <summary>Sets whether recording is enabled until the returned scope is disposed.</summary>
     public static GradModeScope Set(bool enabled)
     {
-        if (!enabled) Interlocked.Increment(ref s_disablingScopes);
+        if (!enabled) Interlocked.Increment(ref s_offSomewhere);
         var scope = new GradModeScope(s_disabled, s_disabled.Value, disables: !enabled, enabled ? LiftSuppression() : 0);
         s_disabled.Value = !enabled;
         return scope;
     }
 
     /// <summary>Counts the end of a scope that turned recording off.</summary>
-    internal static void ScopeEnded() => Interlocked.Decrement(ref s_disablingScopes);
+    internal static void ScopeEnded() => Interlocked.Decrement(ref s_offSomewhere);
 
     /// <summary>Turns anomaly detection on until the returned scope is disposed.</summary>
     public static GradModeScope SetAnomaly(bool enabled)

@@ -69,24 +69,24 @@ public static class GraphTraversal
 
             if (!visited.Add(root)) continue;
             int depth = 0;
-            stack[depth++] = new(root);
+            stack[depth++] = new(root, shape.InputCount(root));
             while (depth > 0)
             {
                 ref TraversalBuffers<TNode>.Frame top = ref stack[depth - 1];
-                TNode node = top.Node;
-                int next = top.NextInput;
-                if (next == shape.InputCount(node))
+                if (top.NextInput == top.InputCount)
                 {
                     // Every input done: the node follows everything it depends on.
-                    stack[--depth] = default;
+                    TNode node = top.Node;
+                    top = default;
+                    depth--;
                     if (count == order.Length) order = buffers.GrowOrder();
                     order[count++] = new(node);
                     continue;
                 }
 
-                top.NextInput = next + 1;
-                TNode input = shape.Input(node, next);
-                if (shape.InputCount(input) == 0)
+                TNode input = shape.Input(top.Node, top.NextInput++);
+                int inputCount = shape.InputCount(input);
+                if (inputCount == 0)
                 {
                     if (shape.ListsLeaves && seenLeaves!.Add(input))
                     {
@@ -97,7 +97,7 @@ public static class GraphTraversal
                 else if (visited.Add(input))
                 {
                     if (depth == stack.Length) stack = buffers.GrowStack();
-                    stack[depth++] = new(input);
+                    stack[depth++] = new(input, inputCount);
                 }
             }
         }
@@ -236,13 +236,16 @@ internal sealed class TraversalBuffers<TNode> where TNode : Node
     }
 
     /// <summary>A node on the walk's stack. A struct, so storing it needs no array covariance check.</summary>
-    public struct Frame(TNode node)
+    public struct Frame(TNode node, int inputCount)
     {
         /// <summary>The node.</summary>
         public TNode Node = node;
 
         /// <summary>The index of the next input to visit.</summary>
         public int NextInput;
+
+        /// <summary>How many inputs the node has: read once, when it is pushed.</summary>
+        public readonly int InputCount = inputCount;
     }
 
     /// <summary>A node in the order. A struct, so storing it needs no array covariance check.</summary>
