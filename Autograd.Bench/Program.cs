@@ -42,6 +42,32 @@ if (args.Length > 0 && args[0] == "word2vec")
     return 0;
 }
 
+// `side-by-side --base DIR [--rounds N]` times the scalar workloads of the build in DIR and of this one in turns, in this process.
+if (args.Length > 0 && args[0] == "side-by-side")
+{
+    string? baseDirectory = null;
+    var rounds = 15;
+    for (var i = 1; i < args.Length; i++)
+    {
+        if (args[i] == "--base" && i + 1 < args.Length) baseDirectory = args[++i];
+        else if (args[i] == "--rounds" && i + 1 < args.Length && int.TryParse(args[i + 1], out rounds) && rounds > 0) i++;
+        else
+        {
+            Console.Error.WriteLine($"side-by-side: unknown or malformed option '{args[i]}' (usage: side-by-side --base DIR [--rounds N], N ≥ 1)");
+            return 2;
+        }
+    }
+
+    if (baseDirectory is null || !Directory.Exists(baseDirectory))
+    {
+        Console.Error.WriteLine($"side-by-side: --base must name the output folder of another build of Autograd.Bench, not '{baseDirectory}'");
+        return 2;
+    }
+
+    SideBySide.Run(Console.Out, baseDirectory, rounds);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(QuickFigures).Assembly).Run(args);
 return 0;
 

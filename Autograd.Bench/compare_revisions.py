@@ -4,10 +4,12 @@ in this checkout, then runs both, alternating which goes first, for several roun
 figure on each side with the ratio after / before (above 1 is faster for rates; the script flips time figures).
 
     /usr/bin/python3 Autograd.Bench/compare_revisions.py BASE [--rounds 5] [--threads 1 2] [--quick-only PREFIX ...]
-                                                        [--word2vec brown.txt]
+                                                        [--word2vec brown.txt] [--side-by-side]
 
 `quick` figures come from `Autograd.Bench quick`; with --word2vec, also words/s of skip-gram and CBOW on that corpus
-(see compare_word2vec.py for making brown.txt). Run it on an idle machine: the two sides share it round by round,
+(see compare_word2vec.py for making brown.txt); with --side-by-side, also the scalar workloads of both builds timed in
+turns within each process (`Autograd.Bench side-by-side`), which the per-process bands of the scalar figures cannot
+blur (the thread-1 row; the workloads are single-threaded). Run it on an idle machine: the two sides share it round by round,
 so load that comes and goes shows as spread between rounds, not as a difference between revisions.
 """
 import argparse, os, re, shutil, statistics, subprocess, sys, tempfile
@@ -35,6 +37,7 @@ def main():
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--quick-only", nargs="*", default=None, help="figure name prefixes; none given runs every quick figure, an empty list none")
     parser.add_argument("--word2vec", metavar="CORPUS")
+    parser.add_argument("--side-by-side", action="store_true", help="also time the scalar workloads of both builds in one process, in turns")
     args = parser.parse_args()
 
     worktree = tempfile.mkdtemp(prefix="autograd-base-")
@@ -56,6 +59,12 @@ def main():
                         if prefixes and not name.startswith(tuple(prefixes)):
                             continue
                         samples.setdefault((name, threads, unit), {"before": [], "after": []})[side].append(value)
+            if args.side_by_side:
+                # One process holds both builds; its figures end in _before and _after.
+                arguments = ["side-by-side", "--base", os.path.dirname(sides["before"])]
+                for name, (value, unit) in figures(sides["after"], arguments).items():
+                    figure, _, side = name.rpartition("_")
+                    samples.setdefault((figure + " (side by side)", 1, unit), {"before": [], "after": []})[side].append(value)
             print(f"round {round_ + 1} of {args.rounds} done", file=sys.stderr)
 
         print(f"| figure | threads | before ({args.base}) | after | after / before, as speed |")
