@@ -18,6 +18,10 @@ internal static class GradMode
     /// </summary>
     private static int s_offSomewhere;
 
+    /// <summary>How many no-grad scopes are open on any thread: while none is, a thread that finds recording off
+    /// somewhere (another thread's backward pass) is spared the async-local read.</summary>
+    private static int s_noGradScopes;
+
     /// <summary>How many synchronous regions of this thread run with recording off (<see cref="Suppress"/>): the
     /// engine's own passes and custom ops' forward computations, which other threads need not hear of.</summary>
     [ThreadStatic] private static int t_suppressed;
@@ -27,7 +31,7 @@ internal static class GradMode
 
     /// <summary>The check for when recording is off somewhere: kept out of line so the common case stays one load.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool IsEnabledHere() => t_suppressed == 0 && !s_disabled.Value;
+    private static bool IsEnabledHere() => t_suppressed == 0 && (Volatile.Read(ref s_noGradScopes) == 0 || !s_disabled.Value);
 
     /// <summary>
     /// Turns recording off on this thread until the returned scope is disposed, for a region that does not await.
@@ -70,14 +74,23 @@ internal static class GradMode
     /// <summary>Sets whether recording is enabled until the returned scope is disposed.</summary>
     public static GradModeScope Set(bool enabled)
     {
-        if (!enabled) Interlocked.Increment(ref s_offSomewhere);
+        if (!enabled)
+        {
+            Interlocked.Increment(ref s_noGradScopes);
+            Interlocked.Increment(ref s_offSomewhere);
+        }
+
         var scope = new GradModeScope(s_disabled, s_disabled.Value, disables: !enabled, enabled ? LiftSuppression() : 0);
         s_disabled.Value = !enabled;
         return scope;
     }
 
     /// <summary>Counts the end of a scope that turned recording off.</summary>
-    internal static void ScopeEnded() => Interlocked.Decrement(ref s_offSomewhere);
+    internal static void ScopeEnded()
+    {
+        Interlocked.Decrement(ref s_offSomewhere);
+        Interlocked.Decrement(ref s_noGradScopes);
+    }
 
     /// <summary>Turns anomaly detection on until the returned scope is disposed.</summary>
     public static GradModeScope SetAnomaly(bool enabled)

@@ -50,55 +50,16 @@ public static class GraphTraversal
         where TShape : struct, IGraphShape<TNode>
     {
         using var visited = VisitedNodes.Begin();
-        HashSet<Node>? seenLeaves = shape.ListsLeaves ? buffers.SeenLeaves : null;
-        TraversalBuffers<TNode>.Frame[] stack = buffers.Stack;
-        TraversalBuffers<TNode>.Entry[] order = buffers.Order;
         int count = 0;
         foreach (TNode root in roots)
         {
             if (shape.InputCount(root) == 0)
             {
-                if (shape.ListsLeaves && seenLeaves!.Add(root))
-                {
-                    if (count == order.Length) order = buffers.GrowOrder();
-                    order[count++] = new(root);
-                }
-
-                continue;
+                if (shape.ListsLeaves && buffers.SeenLeaves.Add(root)) count = Append(buffers, count, root);
             }
-
-            if (!visited.Add(root)) continue;
-            int depth = 0;
-            stack[depth++] = new(root, shape.InputCount(root));
-            while (depth > 0)
+            else if (visited.Add(root))
             {
-                ref TraversalBuffers<TNode>.Frame top = ref stack[depth - 1];
-                if (top.NextInput == top.InputCount)
-                {
-                    // Every input done: the node follows everything it depends on.
-                    TNode node = top.Node;
-                    top = default;
-                    depth--;
-                    if (count == order.Length) order = buffers.GrowOrder();
-                    order[count++] = new(node);
-                    continue;
-                }
-
-                TNode input = shape.Input(top.Node, top.NextInput++);
-                int inputCount = shape.InputCount(input);
-                if (inputCount == 0)
-                {
-                    if (shape.ListsLeaves && seenLeaves!.Add(input))
-                    {
-                        if (count == order.Length) order = buffers.GrowOrder();
-                        order[count++] = new(input);
-                    }
-                }
-                else if (visited.Add(input))
-                {
-                    if (depth == stack.Length) stack = buffers.GrowStack();
-                    stack[depth++] = new(input, inputCount);
-                }
+                count = Walk(shape, root, buffers, count, visited);
             }
         }
 
@@ -106,7 +67,62 @@ public static class GraphTraversal
         return count;
     }
 
-    /// <summary>A stamp no earlier walk used, for marking visited nodes in <see cref="Node.VisitMark"/>.</summary>
+    /// <summary>
+    /// Appends to the order, after <paramref name="count"/> entries, every node <paramref name="root"/> depends on that
+    /// no earlier walk of this sort listed, then the root; returns the new count.
+    /// </summary>
+    // Not inlined into Sort: with the loop over roots around it, its own variables would not all fit in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Walk<TNode, TShape>(TShape shape, TNode root, TraversalBuffers<TNode> buffers, int count, VisitedNodes visited)
+        where TNode : Node
+        where TShape : struct, IGraphShape<TNode>
+    {
+        TraversalBuffers<TNode>.Frame[] stack = buffers.Stack;
+        TraversalBuffers<TNode>.Entry[] order = buffers.Order;
+        int depth = 0;
+        stack[depth++] = new(root, shape.InputCount(root));
+        while (depth > 0)
+        {
+            ref TraversalBuffers<TNode>.Frame top = ref stack[depth - 1];
+            if (top.NextInput == top.InputCount)
+            {
+                // Every input done: the node follows everything it depends on.
+                TNode node = top.Node;
+                top = default;
+                depth--;
+                if (count == order.Length) order = buffers.GrowOrder();
+                order[count++] = new(node);
+                continue;
+            }
+
+            TNode input = shape.Input(top.Node, top.NextInput++);
+            int inputCount = shape.InputCount(input);
+            if (inputCount == 0)
+            {
+                if (shape.ListsLeaves && buffers.SeenLeaves.Add(input))
+                {
+                    if (count == order.Length) order = buffers.GrowOrder();
+                    order[count++] = new(input);
+                }
+            }
+            else if (visited.Add(input))
+            {
+                if (depth == stack.Length) stack = buffers.GrowStack();
+                stack[depth++] = new(input, inputCount);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Appends <paramref name="node"/> to the order after <paramref name="count"/> entries; returns the new count.</summary>
+    private static int Append<TNode>(TraversalBuffers<TNode> buffers, int count, TNode node) where TNode : Node
+    {
+        if (count == buffers.Order.Length) buffers.GrowOrder();
+        buffers.Order[count] = new(node);
+        return count + 1;
+    }
+
     private static long NewMark() => Interlocked.Increment(ref s_lastMark);
 
     private static int s_activeWalks;
