@@ -24,7 +24,7 @@ public sealed partial class Tensor<T>
     {
         var view = View(Offset, shape, Tensors.ShapeMath.BroadcastStrides(_shape, Strides, shape));
         var values = TensorStorage<T>.Allocate(view.Size, zeroed: false);
-        Strided.Copy(view.Elements, values.Array);
+        Strided.Copy(view.Elements, values.Span);
         return values;
     }
 }
@@ -46,7 +46,7 @@ public static partial class Tensor
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = ShapeMath.Broadcast(ShapeMath.Broadcast(mask.ShapeArray, a.ShapeArray, "where"), b.ShapeArray, "where");
         TensorStorage<T> chosenStorage = mask.BroadcastTo(shape), valuesStorage = a.BroadcastTo(shape);
-        T[] chosen = chosenStorage.Array!, values = valuesStorage.Array!, others = b.BroadcastTo(shape).Array!;
+        Span<T> chosen = chosenStorage.Span, values = valuesStorage.Span, others = b.BroadcastTo(shape).Span;
         for (int i = 0; i < values.Length; i++)
         {
             bool pick = !T.IsZero(chosen[i]);

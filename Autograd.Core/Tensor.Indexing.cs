@@ -53,7 +53,7 @@ public sealed partial class Tensor<T>
         int n = targetShape[a];
         ReadOnlySpan<T> source = Values;
         var storage = TensorStorage<T>.Allocate(ShapeMath.Size(targetShape), zeroed: true);
-        T[] values = storage.Array!;
+        Span<T> values = storage.Span;
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < m; j++)
                 for (int i = 0; i < inner; i++)
@@ -92,7 +92,7 @@ public sealed partial class Tensor<T>
             ReadOnlySpan<T> x = source.Values;
             // Every element is copied in below: no need to zero the array first.
             var storage = TensorStorage<T>.Allocate(outer * indices.Length * inner, zeroed: false);
-            T[] values = storage.Array!;
+            Span<T> values = storage.Span;
             for (int o = 0; o < outer; o++)
             {
                 ReadOnlySpan<T> slab = x.Slice(o * n * inner, n * inner);
@@ -100,7 +100,7 @@ public sealed partial class Tensor<T>
                 {
                     // Looked-up rows are scattered (an embedding table): fetch a few ahead of the copy.
                     if (j + 4 < indices.Length) Kernels.RowPrefetch.Rows(slab, indices.AsSpan(j + 4, 1), inner);
-                    slab.Slice(indices[j] * inner, inner).CopyTo(values.AsSpan((o * indices.Length + j) * inner, inner));
+                    slab.Slice(indices[j] * inner, inner).CopyTo(values.Slice((o * indices.Length + j) * inner, inner));
                 }
             }
 
@@ -129,11 +129,11 @@ public sealed partial class Tensor<T>
         var (outer, m, inner) = Split(_shape, a);
         ReadOnlySpan<T> source = Values;
         var storage = TensorStorage<T>.Allocate(outer * size * inner, zeroed: true);
-        T[] values = storage.Array!;
+        Span<T> values = storage.Span;
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < m; j++)
             {
-                Span<T> target = values.AsSpan((o * size + indices[j]) * inner, inner);
+                Span<T> target = values.Slice((o * size + indices[j]) * inner, inner);
                 System.Numerics.Tensors.TensorPrimitives.Add(target, source.Slice((o * m + j) * inner, inner), target);
             }
 

@@ -101,7 +101,7 @@ public static partial class Tensor
             var left = Operand<T>.Of(input);
             var right = Operand<T>.Of(weight.Transpose());
             ReadOnlySpan<T> shift = bias is null ? default : bias.AsReadOnlySpan();
-            MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.Array, n, shift, relu);
+            MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.Span, n, shift, relu);
         }
 
         var y = new Tensor<T>(c, [m, n]);
@@ -146,7 +146,7 @@ public static partial class Tensor
         if (m == 0 || n == 0 || k == 0) return new Tensor<T>(c, [m, n]);
         var left = Operand<T>.Of(a);
         var right = Operand<T>.Of(b);
-        MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.Array, n);
+        MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.Span, n);
         return new Tensor<T>(c, [m, n]);
     }
 
@@ -167,14 +167,14 @@ public static partial class Tensor
         int[] sa = ShapeMath.BroadcastStrides(a.ShapeArray.AsSpan(0, a.Rank - 2), a.Strides.AsSpan(0, a.Rank - 2), batch);
         int[] sb = ShapeMath.BroadcastStrides(b.ShapeArray.AsSpan(0, b.Rank - 2), b.Strides.AsSpan(0, b.Rank - 2), batch);
         var result = TensorStorage<T>.Allocate(count * m * n, zeroed: k == 0);
-        T[] c = result.Array!;
+        Span<T> c = result.Span;
         var index = new int[batch.Length];
         int oa = a.Offset, ob = b.Offset;
         for (int i = 0; i < count; i++)
         {
             var left = Operand<T>.Of(new Tensor<T>(a.Buffer, oa, [m, k], a.Strides[^2..]));
             var right = Operand<T>.Of(new Tensor<T>(b.Buffer, ob, [k, n], b.Strides[^2..]));
-            MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.AsSpan(i * m * n, m * n), n);
+            MatrixProduct.Multiply(left.Transposed, right.Transposed, m, n, k, left.Span, left.Leading, right.Span, right.Leading, c.Slice(i * m * n, m * n), n);
             for (int axis = batch.Length - 1; axis >= 0; axis--)
             {
                 oa += sa[axis];
@@ -215,7 +215,8 @@ public static partial class Tensor
             }
 
             // Broadcast (stride 0) or otherwise strided views are copied once.
-            return new Operand<T>(matrix.ContiguousValues().Storage, columns, false);
+            Tensor<T> copy = matrix.ContiguousValues();
+            return new Operand<T>(copy.Storage.AsSpan(copy.Offset, copy.Size), columns, false);
         }
     }
 }

@@ -124,7 +124,7 @@ public sealed partial class Tensor<T>
     internal Tensor<T> ContiguousValues()
     {
         var values = TensorStorage<T>.Allocate(Size, zeroed: false);
-        Strided.Copy(Elements, values.Array);
+        Strided.Copy(Elements, values.Span);
         return new Tensor<T>(values, _shape);
     }
 

@@ -39,7 +39,7 @@ public sealed partial class Tensor<T>
         int last = Rank - 1;
         Tensor<T> moved = a == last ? this : SwapView(a, last);
         var storage = TensorStorage<T>.Allocate(moved.Size, zeroed: false);
-        T[] values = storage.Array!;
+        Span<T> values = storage.Span;
         Kernels.Strided.Copy(moved.Elements, values);
         int n = _shape[a];
         if (n > 0) SoftmaxRows(values, values.Length / n, n, log);

@@ -52,10 +52,10 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>Wraps a row-major <paramref name="buffer"/> of exactly the shape's size.</summary>
-    internal Tensor(TensorStorage<T> buffer, int[] shape) : this(buffer, 0, shape, Tensors.ShapeMath.RowMajorStrides(shape))
+    internal Tensor(TensorStorage<T> buffer, int[] shape) : this(buffer, buffer.Start, shape, Tensors.ShapeMath.RowMajorStrides(shape))
     {
-        if (buffer.Array!.Length != Size)
-            throw new ArgumentException($"{buffer.Array.Length} values do not fill shape {Tensors.ShapeMath.Format(shape)} ({Size} elements)");
+        if (buffer.Length != Size)
+            throw new ArgumentException($"{buffer.Length} values do not fill shape {Tensors.ShapeMath.Format(shape)} ({Size} elements)");
     }
 
     /// <summary>Wraps a row-major array of exactly the shape's size (never pooled).</summary>
@@ -419,7 +419,7 @@ public sealed partial class Tensor<T> : Node where T : unmanaged, IFloatingPoint
     {
         if (IsContiguous) return this;
         var copy = TensorStorage<T>.Allocate(Size, zeroed: false);
-        Kernels.Strided.Copy(Elements, copy.Array);
+        Kernels.Strided.Copy(Elements, copy.Span);
         return Record(new Tensor<T>(copy, _shape), "contiguous", [this], g => [g]);
     }
 

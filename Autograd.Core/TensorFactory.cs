@@ -28,7 +28,7 @@ public static partial class Tensor
         if (ShapeMath.Size(dims) != values.Length)
             throw new ArgumentException($"FromArray: {values.Length} values do not fill shape {ShapeMath.Format(dims)} ({ShapeMath.Size(dims)} elements)");
         var data = TensorStorage<T>.Allocate(values.Length, zeroed: false);
-        values.CopyTo(data.Array!, 0);
+        values.CopyTo(data.Span);
         return new Tensor<T>(data, dims);
     }
 
@@ -114,7 +114,7 @@ public static partial class Tensor
     {
         int[] dims = ShapeMath.Validate(shape, "Full");
         var data = TensorStorage<T>.Allocate(ShapeMath.Size(dims), zeroed: false);
-        Array.Fill(data.Array!, value);
+        data.Span.Fill(value);
         return new Tensor<T>(data, dims);
     }
 
@@ -186,7 +186,7 @@ public static partial class Tensor
         int[] dims = ShapeMath.Validate(shape, "RandomNormal");
         var random = new Random(seed);
         var storage = TensorStorage<T>.Allocate(ShapeMath.Size(dims), zeroed: false);
-        T[] data = storage.Array!;
+        Span<T> data = storage.Span;
         for (int i = 0; i < data.Length; i += 2)
         {
             // Box–Muller: two independent normals from two uniforms; 1 − u keeps the logarithm's argument above 0.
@@ -209,7 +209,7 @@ public static partial class Tensor
         int[] dims = ShapeMath.Validate(shape, "RandomUniform");
         var random = new Random(seed);
         var storage = TensorStorage<T>.Allocate(ShapeMath.Size(dims), zeroed: false);
-        T[] data = storage.Array!;
+        Span<T> data = storage.Span;
         for (int i = 0; i < data.Length; i++) data[i] = T.CreateTruncating(low + (high - low) * random.NextDouble());
         return new Tensor<T>(storage, dims);
     }

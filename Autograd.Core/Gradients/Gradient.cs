@@ -163,12 +163,12 @@ public readonly struct Gradient<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         var storage = TensorStorage<T>.Allocate(tableRows * width, zeroed: true);
-        T[] dense = storage.Array!;
+        Span<T> dense = storage.Span;
         ReadOnlySpan<T> v = vectors.Contiguous().AsReadOnlySpan();
         ReadOnlySpan<T> s = Scales is { } sc ? sc.Contiguous().AsReadOnlySpan() : default;
         for (int e = 0; e < count; e++)
         {
-            Span<T> row = dense.AsSpan(Rows[e] * width, width);
+            Span<T> row = dense.Slice(Rows[e] * width, width);
             TensorPrimitives.MultiplyAdd(v.Slice(VectorOf(e) * width, width), Scales is null ? T.One : s[e], row, row);
         }
 

@@ -35,7 +35,7 @@ internal static class Elementwise
         int size = ShapeMath.Size(shape);
         // Every element is written below: skip zeroing what is about to be overwritten.
         TensorStorage<T> result = TensorStorage<T>.Allocate(size, zeroed: false);
-        T[] destination = result.Array!;
+        Span<T> destination = result.Span;
         if (size == 0) return result;
 
         if (a.IsContiguous && b.IsContiguous)
@@ -58,7 +58,7 @@ internal static class Elementwise
         for (int start = 0; start < size; start += inner)
         {
             int oa = offsets[0], ob = offsets[1];
-            Span<T> row = destination.AsSpan(start, inner);
+            Span<T> row = destination.Slice(start, inner);
             if (ia == 1 && ib == 1) TOp.Invoke(storageA.AsSpan(oa, inner), storageB.AsSpan(ob, inner), row);
             else if (ia == 1 && ib == 0) TOp.Invoke(storageA.AsSpan(oa, inner), storageB[ob], row);
             else if (ia == 0 && ib == 1) TOp.Invoke(storageA[oa], storageB.AsSpan(ob, inner), row);
@@ -73,7 +73,7 @@ internal static class Elementwise
     public static TensorStorage<T> Unary<T>(StridedView<T> x, SpanMap<T> map) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorStorage<T> result = TensorStorage<T>.Allocate(x.Size, zeroed: false);
-        T[] destination = result.Array!;
+        Span<T> destination = result.Span;
         if (x.IsContiguous) map(x.Span, destination);
         else
         {

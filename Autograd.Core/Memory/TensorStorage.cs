@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Numerics;
 
 namespace Autograd.Memory;
@@ -61,6 +63,7 @@ internal sealed class TensorStorage<T> : TensorStorage where T : unmanaged, IFlo
     public TensorStorage(T[] array)
     {
         _array = array;
+        Length = array.Length;
         if (TensorScope.Current is { } scope)
         {
             Owner = scope;
@@ -68,15 +71,41 @@ internal sealed class TensorStorage<T> : TensorStorage where T : unmanaged, IFlo
         }
     }
 
-    private TensorStorage(T[] array, TensorScope scope)
+    private TensorStorage(T[] array, int start, int length, TensorScope? scope)
     {
         _array = array;
+        Start = start;
+        Length = length;
+        if (scope is null) return;
         _pooled = true;
         Owner = scope;
+        scope.Adopt(this);
     }
 
-    /// <summary>The elements; null once released.</summary>
+    /// <summary>The array the elements live in; null once released. They are <see cref="Length"/> elements from <see cref="Start"/>.</summary>
     public T[]? Array => _array;
+
+    /// <summary>Where the first element lives in <see cref="Array"/>: 0, or for storage from <see cref="Allocate"/> of
+    /// at least <see cref="AlignedThreshold"/> elements, the first index on a 64-byte boundary.</summary>
+    public int Start { get; }
+
+    /// <summary>How many elements the storage holds.</summary>
+    public int Length { get; }
+
+    /// <summary>The elements.</summary>
+    /// <exception cref="NullReferenceException">The storage was released (callers check <see cref="IsReleased"/> first).</exception>
+    public Span<T> Span => _array.AsSpan(Start, Length);
+
+    /// <summary>
+    /// From this many elements on, <see cref="Allocate"/> starts the elements on a 64-byte boundary: a 512-bit load or
+    /// store then never straddles two cache lines, which at n = 1024 made a product of unaligned matrices 4 % slower.
+    /// The array moves only if the collector compacts it (large arrays it leaves where they are); then the elements
+    /// are as before, only no longer aligned.
+    /// </summary>
+    internal const int AlignedThreshold = PoolThreshold;
+
+    /// <summary>The extra elements an aligned storage asks for: enough to reach a 64-byte boundary from any 8-byte one.</summary>
+    private static readonly int s_alignmentPadding = 64 / Unsafe.SizeOf<T>();
 
     /// <inheritdoc/>
     public override bool IsReleased => _array is null;
@@ -89,13 +118,20 @@ internal sealed class TensorStorage<T> : TensorStorage where T : unmanaged, IFlo
     /// <param name="zeroed">Whether the elements must start at zero (otherwise the caller overwrites them all).</param>
     public static TensorStorage<T> Allocate(int length, bool zeroed)
     {
-        TensorScope? scope = length >= PoolThreshold ? TensorScope.Current : null;
-        if (scope is null) return new TensorStorage<T>(zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length));
-        T[] array = BufferPool<T>.Rent(length);
-        if (zeroed) System.Array.Clear(array);
-        var storage = new TensorStorage<T>(array, scope);
-        scope.Adopt(storage);
-        return storage;
+        if (length < AlignedThreshold) return new TensorStorage<T>(zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length));
+        TensorScope? scope = TensorScope.Current;
+        int padded = length + s_alignmentPadding;
+        T[] array = scope is null ? GC.AllocateUninitializedArray<T>(padded) : BufferPool<T>.Rent(padded);
+        int start = AlignedStart(array);
+        if (zeroed) array.AsSpan(start, length).Clear();
+        return new TensorStorage<T>(array, start, length, scope);
+    }
+
+    /// <summary>The first index of <paramref name="array"/> on a 64-byte boundary.</summary>
+    private static unsafe int AlignedStart(T[] array)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        return (int)((64 - (address & 63)) & 63) / Unsafe.SizeOf<T>();
     }
 
     /// <inheritdoc/>
