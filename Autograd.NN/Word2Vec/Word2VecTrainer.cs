@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Autograd.Memory;
 using Autograd.NN.Optimizers;
 
 namespace Autograd.NN.Word2Vec;
@@ -281,6 +282,9 @@ internal sealed class Word2VecTrainer
             int batch = _targets.Count;
             if (batch == 0) return;
             int[] sources = [.. _sources], targets = [.. _targets];
+            // The batch's tensors (its hidden vectors and their gradient are each over 85 KB) go back to a pool when
+            // it ends instead of to the collector's large-object heap.
+            using var scope = new TensorScope();
             Tensor<float> hidden = _options.Architecture == Word2VecArchitecture.SkipGram
                 ? Word2VecLosses.SkipGramHidden(_input, sources)
                 : Word2VecLosses.CbowHidden(_input, sources, [.. _offsets], _options.CbowUndividedUpdate);
