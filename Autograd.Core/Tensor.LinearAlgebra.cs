@@ -215,8 +215,7 @@ public static partial class Tensor
             }
 
             // Broadcast (stride 0) or otherwise strided views are copied once.
-            Tensor<T> copy = matrix.ContiguousValues();
-            return new Operand<T>(copy.Storage.AsSpan(copy.Offset, copy.Size), columns, false);
+            return new Operand<T>(matrix.ContiguousValues().AsReadOnlySpan(), columns, false);
         }
     }
 }

@@ -101,8 +101,8 @@ public static class GraphTraversal
             {
                 if (shape.ListsLeaves && buffers.SeenLeaves.Add(input))
                 {
-                    if (count == order.Length) order = buffers.GrowOrder();
-                    order[count++] = new(input);
+                    count = Append(buffers, count, input);
+                    order = buffers.Order;
                 }
             }
             else if (visited.Add(input))
