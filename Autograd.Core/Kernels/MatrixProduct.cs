@@ -146,7 +146,10 @@ internal static unsafe class MatrixProduct
         if (dotProducts)
         {
             // x·Wᵀ of a small batch or of a narrow layer: the rows of A and B are read in place, not packed.
-            DotProductGemm.Run(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
+            if (typeof(TKernel) == typeof(Avx512Kernel<float>))
+                DotProductGemm.Run<DotProductTile512>(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
+            else
+                DotProductGemm.Run<DotProductTile256>(p.M, p.N, p.K, (float*)p.A, p.Lda, (float*)p.B, p.Ldb, (float*)p.C, p.Ldc);
             // This part of C (at most 32 rows, or 16 columns) is still in L2.
             p.Epilogue.Apply(p.C, p.Ldc, p.M, p.N);
             return;

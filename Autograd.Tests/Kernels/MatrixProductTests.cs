@@ -103,6 +103,28 @@ public class MatrixProductTests
     }
 
     [Test]
+    public void ResultsAreBitIdenticalOnBothVectorPaths()
+    {
+        // A Linear layer's x·Wᵀ gives the same numbers on AVX-512 and AVX2 machines: the 512-bit dot-product tile keeps
+        // the 256-bit one's eight lanes per element (a small batch, a narrow C, tiles on and off their edges), and the
+        // packed kernels sum each element over p in order, in one depth block on both paths when k is at most 256.
+        // (Deeper packed products are blocked at 256 on one path and 512 on the other, so their sums may round apart.)
+        Assume.That(VectorPaths.CanRun(VectorPath.Avx512), "this machine cannot run AVX-512");
+        var cases = new[]
+        {
+            (32, 500, 784, false), (31, 13, 45, false), (9, 7, 1, false), (300, 10, 401, false), (37, 3, 17, false),
+            (150, 170, 200, false), (150, 170, 200, true), (70, 67, 90, true),
+        };
+        foreach (var (m, n, k, transposeA) in cases)
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var problem = Problem<float>.Create(m, n, k, transposeA, transposeB: !transposeA, seed: m + k);
+                Assert.That(problem.Run(threads, VectorPath.Avx512), Is.EqualTo(problem.Run(threads, VectorPath.Avx2)).AsCollection,
+                    $"{m}×{n}×{k}, transposeA {transposeA}, {threads} threads");
+            }
+    }
+
+    [Test]
     public void ThePublicEntryUsesTheConfiguredThreads()
     {
         var problem = Problem<float>.Create(96, 80, 70, transposeA: false, transposeB: true, seed: 3);
