@@ -15,6 +15,10 @@ public static class QuickFigures
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan ScalarWarmUp = TimeSpan.FromSeconds(4);
 
+    /// <summary>A training step runs a few hundred methods; .NET's tiered compilation takes about 1.5 s to finish
+    /// optimizing them all, so a 1.5-s warm-up timed some processes' steps before it had.</summary>
+    private static readonly TimeSpan StepWarmUp = TimeSpan.FromSeconds(3);
+
     /// <summary>
     /// Runs every quick figure (or those whose name starts with <paramref name="only"/>) on <paramref name="threads"/>
     /// threads and writes it to <paramref name="output"/>, after a first line naming the kernels' vector width.
@@ -48,7 +52,7 @@ public static class QuickFigures
             if (!Wanted($"mlp_step_bs{batch}"))
                 continue;
             var step = new MlpTrainingStep(batch);
-            Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), TimeSpan.FromSeconds(1), minimumRepetitions: 51) * 1e3, "ms");
+            Report(output, $"mlp_step_bs{batch}", MedianSeconds(() => step.Step(), TimeSpan.FromSeconds(1), minimumRepetitions: 51, StepWarmUp) * 1e3, "ms");
         }
     }
 
@@ -71,10 +75,10 @@ public static class QuickFigures
     /// so that a short action is timed over as long a stretch as a long one: this machine's speed changes every few
     /// tenths of a second, and fifty runs of a millisecond would see only one of its states.
     /// </summary>
-    private static double MedianSeconds(Action work, TimeSpan timed, int minimumRepetitions)
+    private static double MedianSeconds(Action work, TimeSpan timed, int minimumRepetitions, TimeSpan warmUp)
     {
         ArgumentNullException.ThrowIfNull(work);
-        double secondsPerRun = RunFor(work, WarmUp);
+        double secondsPerRun = RunFor(work, warmUp);
         return TimedMedian(work, Math.Max(minimumRepetitions, (int)(timed.TotalSeconds / secondsPerRun)));
     }
 

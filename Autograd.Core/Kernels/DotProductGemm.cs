@@ -31,6 +31,9 @@ internal static unsafe class DotProductGemm
 
     /// <summary>C[i, j] = Σₚ a[i·lda + p]·b[j·ldb + p] for i &lt; m, j &lt; n, overwriting C, with the tiles of
     /// <typeparamref name="TTile"/>.</summary>
+    // Optimized at first call: a kernel's unoptimized first-tier code runs about ten times slower, and each call's
+    // loop is too short for on-stack replacement, so training's first second would run on it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TTile>(int m, int n, int k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc)
         where TTile : IDotProductTile
     {
@@ -57,6 +60,7 @@ internal static unsafe class DotProductGemm
     /// output layer): each tile of A is read from memory once and meets every group of B, all of which stays in L1.
     /// While group g runs, it asks L2 for row g of the next tile of A.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunNarrow<TTile>(int m, int n, int k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc)
         where TTile : IDotProductTile
     {
@@ -72,6 +76,7 @@ internal static unsafe class DotProductGemm
 
     /// <summary>The tile of <paramref name="rows"/> rows of A from <paramref name="a"/> and the group of (up to four)
     /// rows of B from row <paramref name="j"/>, into C at <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTile<TTile>(int rows, int k, float* a, nint lda, float* b, nint ldb, int j, int n,
         float* c, nint ldc, float* ahead)
         where TTile : IDotProductTile

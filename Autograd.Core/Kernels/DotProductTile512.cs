@@ -38,7 +38,9 @@ internal readonly unsafe struct DotProductTile512 : IDotProductTile
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Optimized at first call: a kernel's unoptimized first-tier code runs about ten times slower, and each call's
+    // loop is too short for on-stack replacement, so training's first second would run on it.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TRows>(int k, float* a, nint lda, in DotProductGroup b, float* c, nint ldc, float* ahead)
         where TRows : struct, IRowCount
     {

@@ -60,6 +60,9 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
 
     public static int ColumnBlock => 2048;
 
+    // Optimized at first call: a kernel's unoptimized first-tier code runs about ten times slower, and each call's
+    // loop is too short for on-stack replacement, so training's first second would run on it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
     {
         // An edge tile of fewer rows runs only the FMAs of its rows: a batch of 32 is five full tiles and one of two
@@ -185,6 +188,7 @@ internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
 
     public static int ColumnBlock => 2048;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* a, double* b, double* c, nint ldc, int rows, int columns, bool accumulate)
     {
         // Prefetch the tile of C, as the float32 kernel does.

@@ -30,6 +30,9 @@ internal readonly unsafe struct Avx512Kernel<T> : IGemmKernel<T> where T : unman
 
     public static int ColumnBlock => 2048;
 
+    // Optimized at first call: a kernel's unoptimized first-tier code runs about ten times slower, and each call's
+    // loop is too short for on-stack replacement, so training's first second would run on it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, int columns, bool accumulate)
     {
         switch (rows)
