@@ -86,7 +86,8 @@ internal readonly unsafe struct DotProductTile512 : IDotProductTile
 
         if (p < k)
         {
-            // The same step over the last k mod 8 values; masked lanes load zeros and touch no memory.
+            // The same step over the last k mod 8 values; masked lanes load zeros and touch no memory. Written out
+            // again, as in the 256-bit tile: a shared step taking sixteen accumulators by ref would keep them in memory.
             Vector256<float> tailMask = DotProductTile256.TailMask(k - p);
             x0 = Vector512.Create(Avx.MaskLoad(a0 + p, tailMask), Avx.MaskLoad(a1 + p, tailMask));
             x1 = TRows.Count > 2 ? Vector512.Create(Avx.MaskLoad(a2 + p, tailMask), Avx.MaskLoad(a3 + p, tailMask)) : default;

@@ -105,7 +105,7 @@ internal sealed class TensorStorage<T> : TensorStorage where T : unmanaged, IFlo
     internal const int AlignedThreshold = PoolThreshold;
 
     /// <summary>The extra elements an aligned storage asks for: enough to reach a 64-byte boundary from any 8-byte one.</summary>
-    private static readonly int s_alignmentPadding = 64 / Unsafe.SizeOf<T>();
+    private static int AlignmentPadding => 64 / Unsafe.SizeOf<T>();
 
     /// <inheritdoc/>
     public override bool IsReleased => _array is null;
@@ -120,7 +120,7 @@ internal sealed class TensorStorage<T> : TensorStorage where T : unmanaged, IFlo
     {
         if (length < AlignedThreshold) return new TensorStorage<T>(zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length));
         TensorScope? scope = TensorScope.Current;
-        int padded = length + s_alignmentPadding;
+        int padded = length + AlignmentPadding;
         T[] array = scope is null ? GC.AllocateUninitializedArray<T>(padded) : BufferPool<T>.Rent(padded);
         int start = AlignedStart(array);
         if (zeroed) array.AsSpan(start, length).Clear();
