@@ -14,21 +14,22 @@ internal static class GradMode
     /// <summary>How many no-grad scopes are open on any thread.</summary>
     private static int s_noGradScopes;
 
-    /// <summary>How many threads are inside a suppressed region (<see cref="Suppress"/>).</summary>
-    private static int s_suppressingThreads;
-
     /// <summary>How many synchronous regions of this thread run with recording off (<see cref="Suppress"/>): the
     /// engine's own passes and custom ops' forward computations, which other threads need not hear of.</summary>
     [ThreadStatic] private static int t_suppressed;
+
+    /// <summary>How many no-grad scopes are open on any thread plus how many threads are inside a suppressed region
+    /// (<see cref="Suppress"/>): zero, the common case, lets <see cref="IsEnabled"/> answer with one load.</summary>
+    private static int s_offSomewhere;
 
     /// <summary>
     /// True unless inside a no-grad scope or a suppressed region of this thread. While recording is off nowhere, it
     /// reads no thread-local or async-local state: the scalar engine asks once per operation, and a thread-static read
     /// cost it a fifth of its time.
     /// </summary>
-    public static bool IsEnabled => (Volatile.Read(ref s_noGradScopes) | Volatile.Read(ref s_suppressingThreads)) == 0 || IsEnabledHere();
+    public static bool IsEnabled => Volatile.Read(ref s_offSomewhere) == 0 || IsEnabledHere();
 
-    /// <summary>The check for when recording is off somewhere: kept out of line so the common case stays two loads.</summary>
+    /// <summary>The check for when recording is off somewhere: kept out of line so the common case stays one load.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool IsEnabledHere() => t_suppressed == 0 && (Volatile.Read(ref s_noGradScopes) == 0 || !s_disabled.Value);
 
@@ -40,14 +41,14 @@ internal static class GradMode
     /// </summary>
     public static SuppressionScope Suppress()
     {
-        if (t_suppressed++ == 0) Interlocked.Increment(ref s_suppressingThreads);
+        if (t_suppressed++ == 0) Interlocked.Increment(ref s_offSomewhere);
         return new SuppressionScope(active: true);
     }
 
     /// <summary>Ends a suppressed region.</summary>
     internal static void SuppressionEnded()
     {
-        if (--t_suppressed == 0) Interlocked.Decrement(ref s_suppressingThreads);
+        if (--t_suppressed == 0) Interlocked.Decrement(ref s_offSomewhere);
     }
 
     /// <summary>Lifts this thread's suppression (an <see cref="Autodiff.EnableGrad"/> inside it) and returns what it was.</summary>
@@ -56,7 +57,7 @@ internal static class GradMode
         int suppressed = t_suppressed;
         if (suppressed == 0) return 0;
         t_suppressed = 0;
-        Interlocked.Decrement(ref s_suppressingThreads);
+        Interlocked.Decrement(ref s_offSomewhere);
         return suppressed;
     }
 
@@ -64,7 +65,7 @@ internal static class GradMode
     internal static void RestoreSuppression(int suppressed)
     {
         t_suppressed = suppressed;
-        Interlocked.Increment(ref s_suppressingThreads);
+        Interlocked.Increment(ref s_offSomewhere);
     }
 
     /// <summary>True inside an anomaly-detection scope.</summary>
@@ -73,14 +74,23 @@ internal static class GradMode
     /// <summary>Sets whether recording is enabled until the returned scope is disposed.</summary>
     public static GradModeScope Set(bool enabled)
     {
-        if (!enabled) Interlocked.Increment(ref s_noGradScopes);
+        if (!enabled)
+        {
+            Interlocked.Increment(ref s_noGradScopes);
+            Interlocked.Increment(ref s_offSomewhere);
+        }
+
         var scope = new GradModeScope(s_disabled, s_disabled.Value, disables: !enabled, enabled ? LiftSuppression() : 0);
         s_disabled.Value = !enabled;
         return scope;
     }
 
     /// <summary>Counts the end of a scope that turned recording off.</summary>
-    internal static void ScopeEnded() => Interlocked.Decrement(ref s_noGradScopes);
+    internal static void ScopeEnded()
+    {
+        Interlocked.Decrement(ref s_noGradScopes);
+        Interlocked.Decrement(ref s_offSomewhere);
+    }
 
     /// <summary>Turns anomaly detection on until the returned scope is disposed.</summary>
     public static GradModeScope SetAnomaly(bool enabled)

@@ -180,7 +180,7 @@ public sealed class Value : Node, IDifferentiable<Value>
     internal static Value Map<TFunction>(TFunction function, Value x) where TFunction : struct, IUnaryFunction
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Record(function.Compute(x._data), UnaryOp<TFunction>.Of(function), x, null);
+        return Record(function.Compute(x._data), UnaryOp<TFunction>.Of(function), x);
     }
 
     /// <summary>Records the function <paramref name="function"/> of two operands applied to <paramref name="a"/> and <paramref name="b"/>.</summary>
@@ -198,12 +198,24 @@ public sealed class Value : Node, IDifferentiable<Value>
     static Value IDifferentiable<Value>.Apply<TFunction>(TFunction function, Value a, Value b) => Map(function, a, b);
 
     /// <summary>
-    /// The node for <paramref name="data"/> computed by <paramref name="op"/>: recorded, unless recording is off
-    /// (<see cref="Autodiff.NoGrad"/>: a new leaf) or every input is a constant (a constant, which no gradient reaches).
+    /// The node for <paramref name="data"/> computed by <paramref name="op"/> from <paramref name="x"/>: recorded,
+    /// unless <paramref name="x"/> is a constant (a constant, which no gradient reaches) or recording is off
+    /// (<see cref="Autodiff.NoGrad"/>: a new leaf).
     /// </summary>
-    internal static Value Record(double data, Op op, Value a, Value? b)
+    internal static Value Record(double data, Op op, Value x)
     {
-        if (a._isConstant && (b is null || b._isConstant)) return new Value(data, isConstant: true);
+        if (x._isConstant) return new Value(data, isConstant: true);
+        if (!GradMode.IsEnabled) return new Value(data);
+        return new Value(data, op, x, null);
+    }
+
+    /// <summary>
+    /// The node for <paramref name="data"/> computed by <paramref name="op"/> from <paramref name="a"/> and
+    /// <paramref name="b"/>: recorded, unless both are constants or recording is off, as for one input.
+    /// </summary>
+    internal static Value Record(double data, Op op, Value a, Value b)
+    {
+        if (a._isConstant && b._isConstant) return new Value(data, isConstant: true);
         if (!GradMode.IsEnabled) return new Value(data);
         return new Value(data, op, a, b);
     }

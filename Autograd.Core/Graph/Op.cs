@@ -75,7 +75,7 @@ public abstract class UnaryScalarOp : Op
     public Value Apply(Value x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Value.Record(Forward(x.Data), this, x, null);
+        return Value.Record(Forward(x.Data), this, x);
     }
 
     internal override (double A, double B) Contributions(Value output, double upstream) =>
