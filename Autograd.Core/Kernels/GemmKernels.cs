@@ -65,22 +65,38 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
     {
+        if (columns == Columns)
+        {
+            FullWidth(kc, a, b, c, ldc, rows, accumulate);
+            return;
+        }
+
+        // A narrower tile goes through a scratch tile, here rather than in the tiles (see Avx512Kernel.Run).
+        float* tile = stackalloc float[Rows * Columns];
+        FullWidth(kc, a, b, tile, Columns, rows, accumulate: false);
+        GemmTile.WriteBack(tile, Columns, c, ldc, rows, columns, accumulate);
+    }
+
+    /// <summary>A full-width tile of <paramref name="rows"/> rows, stored to <paramref name="c"/>.</summary>
+    private static void FullWidth(int kc, float* a, float* b, float* c, nint ldc, int rows, bool accumulate)
+    {
         // An edge tile of fewer rows runs only the FMAs of its rows: a batch of 32 is five full tiles and one of two
         // rows, which would otherwise cost as much as a full one.
         switch (rows)
         {
-            case 6: Tile<RowCount6>(kc, a, b, c, ldc, columns, accumulate); break;
-            case 5: Tile<RowCount5>(kc, a, b, c, ldc, columns, accumulate); break;
-            case 4: Tile<RowCount4>(kc, a, b, c, ldc, columns, accumulate); break;
-            case 3: Tile<RowCount3>(kc, a, b, c, ldc, columns, accumulate); break;
-            case 2: Tile<RowCount2>(kc, a, b, c, ldc, columns, accumulate); break;
-            default: Tile<RowCount1>(kc, a, b, c, ldc, columns, accumulate); break;
+            case 6: Tile<RowCount6>(kc, a, b, c, ldc, accumulate); break;
+            case 5: Tile<RowCount5>(kc, a, b, c, ldc, accumulate); break;
+            case 4: Tile<RowCount4>(kc, a, b, c, ldc, accumulate); break;
+            case 3: Tile<RowCount3>(kc, a, b, c, ldc, accumulate); break;
+            case 2: Tile<RowCount2>(kc, a, b, c, ldc, accumulate); break;
+            default: Tile<RowCount1>(kc, a, b, c, ldc, accumulate); break;
         }
     }
 
     /// <summary>One tile of <typeparamref name="TRows"/>.Count rows; the JIT drops the work of the rows beyond it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, int columns, bool accumulate)
+    /// <remarks>Never inlined, so that nothing its caller does can push its accumulators out of registers.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Count;
@@ -139,25 +155,12 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
             b += 16;
         }
 
-        if (columns == 16)
-        {
-            StoreRow(c, c00, c01, accumulate);
-            if (TRows.Count > 1) StoreRow(c + ldc, c10, c11, accumulate);
-            if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, accumulate);
-            if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, accumulate);
-            if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, accumulate);
-            if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
-            return;
-        }
-
-        float* tile = stackalloc float[6 * 16];
-        c00.Store(tile); c01.Store(tile + 8);
-        c10.Store(tile + 16); c11.Store(tile + 24);
-        c20.Store(tile + 32); c21.Store(tile + 40);
-        c30.Store(tile + 48); c31.Store(tile + 56);
-        c40.Store(tile + 64); c41.Store(tile + 72);
-        c50.Store(tile + 80); c51.Store(tile + 88);
-        GemmTile.WriteBack(tile, 16, c, ldc, rows, columns, accumulate);
+        StoreRow(c, c00, c01, accumulate);
+        if (TRows.Count > 1) StoreRow(c + ldc, c10, c11, accumulate);
+        if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, accumulate);
+        if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, accumulate);
+        if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, accumulate);
+        if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -190,6 +193,22 @@ internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* a, double* b, double* c, nint ldc, int rows, int columns, bool accumulate)
+    {
+        if (rows == Rows && columns == Columns)
+        {
+            Tile(kc, a, b, c, ldc, accumulate);
+            return;
+        }
+
+        // An edge tile goes through a scratch tile, here rather than in the tile (see Avx512Kernel.Run).
+        double* tile = stackalloc double[Rows * Columns];
+        Tile(kc, a, b, tile, Columns, accumulate: false);
+        GemmTile.WriteBack(tile, Columns, c, ldc, rows, columns, accumulate);
+    }
+
+    /// <summary>One full 6×8 tile, stored to <paramref name="c"/>; never inlined, as the float32 kernel's tiles.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Tile(int kc, double* a, double* b, double* c, nint ldc, bool accumulate)
     {
         // Prefetch the tile of C, as the float32 kernel does.
         double* row = c;
@@ -226,25 +245,12 @@ internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
             b += 8;
         }
 
-        if (rows == 6 && columns == 8)
-        {
-            StoreRow(c, c00, c01, accumulate);
-            StoreRow(c + ldc, c10, c11, accumulate);
-            StoreRow(c + 2 * ldc, c20, c21, accumulate);
-            StoreRow(c + 3 * ldc, c30, c31, accumulate);
-            StoreRow(c + 4 * ldc, c40, c41, accumulate);
-            StoreRow(c + 5 * ldc, c50, c51, accumulate);
-            return;
-        }
-
-        double* tile = stackalloc double[6 * 8];
-        c00.Store(tile); c01.Store(tile + 4);
-        c10.Store(tile + 8); c11.Store(tile + 12);
-        c20.Store(tile + 16); c21.Store(tile + 20);
-        c30.Store(tile + 24); c31.Store(tile + 28);
-        c40.Store(tile + 32); c41.Store(tile + 36);
-        c50.Store(tile + 40); c51.Store(tile + 44);
-        GemmTile.WriteBack(tile, 8, c, ldc, rows, columns, accumulate);
+        StoreRow(c, c00, c01, accumulate);
+        StoreRow(c + ldc, c10, c11, accumulate);
+        StoreRow(c + 2 * ldc, c20, c21, accumulate);
+        StoreRow(c + 3 * ldc, c30, c31, accumulate);
+        StoreRow(c + 4 * ldc, c40, c41, accumulate);
+        StoreRow(c + 5 * ldc, c50, c51, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
