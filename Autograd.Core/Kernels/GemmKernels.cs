@@ -12,8 +12,9 @@ namespace Autograd.Kernels;
 /// <remarks>
 /// Packed layouts: the A sliver holds, for each p in [0, kc), the <see cref="Rows"/> values A[0..Rows, p]; the B sliver
 /// holds, for each p, the <see cref="Columns"/> values B[p, 0..Columns]. Edge slivers are padded with zeros, so a
-/// kernel may compute a full tile and write back only its valid part (the float32 kernel skips the rows an edge tile
-/// lacks).
+/// kernel may compute a full tile and write back only its valid rows (the float32 kernels skip the rows an edge tile
+/// lacks). A kernel always writes full rows: the driver sends a tile narrower than <see cref="Columns"/> through a
+/// scratch tile.
 /// </remarks>
 internal unsafe interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -34,9 +35,9 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee
     static abstract int ColumnBlock { get; }
 
     /// <summary>
-    /// C[i, j] = (accumulate ? C[i, j] : 0) + Σₚ Ã[i, p]·B̃[p, j] for i &lt; <paramref name="rows"/>, j &lt; <paramref name="columns"/>.
+    /// C[i, j] = (accumulate ? C[i, j] : 0) + Σₚ Ã[i, p]·B̃[p, j] for i &lt; <paramref name="rows"/>, j &lt; <see cref="Columns"/>.
     /// </summary>
-    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, int columns, bool accumulate);
+    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, bool accumulate);
 }
 
 /// <summary>The AVX2+FMA float32 kernel: a 6×16 tile in twelve ymm accumulators, B rows loaded, A values broadcast.</summary>
@@ -63,22 +64,7 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
     // Optimized at first call: a kernel's unoptimized first-tier code runs about ten times slower, and each call's
     // loop is too short for on-stack replacement, so training's first second would run on it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
-    {
-        if (columns == Columns)
-        {
-            FullWidth(kc, a, b, c, ldc, rows, accumulate);
-            return;
-        }
-
-        // A narrower tile goes through a scratch tile, here rather than in the tiles (see Avx512Kernel.Run).
-        float* tile = stackalloc float[Rows * Columns];
-        FullWidth(kc, a, b, tile, Columns, rows, accumulate: false);
-        GemmTile.WriteBack(tile, Columns, c, ldc, rows, columns, accumulate);
-    }
-
-    /// <summary>A full-width tile of <paramref name="rows"/> rows, stored to <paramref name="c"/>.</summary>
-    private static void FullWidth(int kc, float* a, float* b, float* c, nint ldc, int rows, bool accumulate)
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, bool accumulate)
     {
         // An edge tile of fewer rows runs only the FMAs of its rows: a batch of 32 is five full tiles and one of two
         // rows, which would otherwise cost as much as a full one.
@@ -94,7 +80,8 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
     }
 
     /// <summary>One tile of <typeparamref name="TRows"/>.Count rows; the JIT drops the work of the rows beyond it.</summary>
-    /// <remarks>Never inlined, so that nothing its caller does can push its accumulators out of registers.</remarks>
+    /// <remarks>Never inlined, so that nothing a caller does (a stackalloc, say) can push its accumulators out of
+    /// registers: see <see cref="GemmDriver"/>'s RunNarrow.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
         where TRows : struct, IRowCount
@@ -192,18 +179,18 @@ internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
     public static int ColumnBlock => 2048;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, double* a, double* b, double* c, nint ldc, int rows, int columns, bool accumulate)
+    public static void Run(int kc, double* a, double* b, double* c, nint ldc, int rows, bool accumulate)
     {
-        if (rows == Rows && columns == Columns)
+        if (rows == Rows)
         {
             Tile(kc, a, b, c, ldc, accumulate);
             return;
         }
 
-        // An edge tile goes through a scratch tile, here rather than in the tile (see Avx512Kernel.Run).
+        // An edge tile of fewer rows goes through a scratch tile, here rather than in the tile (see GemmDriver.RunNarrow).
         double* tile = stackalloc double[Rows * Columns];
         Tile(kc, a, b, tile, Columns, accumulate: false);
-        GemmTile.WriteBack(tile, Columns, c, ldc, rows, columns, accumulate);
+        GemmTile.WriteBack(tile, Columns, c, ldc, rows, Columns, accumulate);
     }
 
     /// <summary>One full 6×8 tile, stored to <paramref name="c"/>; never inlined, as the float32 kernel's tiles.</summary>
@@ -283,7 +270,7 @@ internal readonly unsafe struct PortableKernel<T> : IGemmKernel<T> where T : unm
 
     public static int ColumnBlock => 1024;
 
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, int columns, bool accumulate)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, bool accumulate)
     {
         T* tile = stackalloc T[16];
         for (int i = 0; i < 16; i++) tile[i] = T.Zero;
@@ -302,7 +289,7 @@ internal readonly unsafe struct PortableKernel<T> : IGemmKernel<T> where T : unm
             b += 4;
         }
 
-        GemmTile.WriteBack(tile, 4, c, ldc, rows, columns, accumulate);
+        GemmTile.WriteBack(tile, 4, c, ldc, rows, 4, accumulate);
     }
 }
 

@@ -33,24 +33,7 @@ internal readonly unsafe struct Avx512Kernel<T> : IGemmKernel<T> where T : unman
     // Optimized at first call: a kernel's unoptimized first-tier code runs about ten times slower, and each call's
     // loop is too short for on-stack replacement, so training's first second would run on it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, int columns, bool accumulate)
-    {
-        if (columns == Columns)
-        {
-            FullWidth(kc, a, b, c, ldc, rows, accumulate);
-            return;
-        }
-
-        // A tile narrower than the kernel is computed into a scratch tile and copied. That is done here, not in the
-        // tile methods: a stackalloc after their loop made the JIT spill every accumulator on every step unless
-        // dynamic PGO told it the loop was hot (a quarter of the speed with DOTNET_TieredPGO=0).
-        T* tile = stackalloc T[Rows * Columns];
-        FullWidth(kc, a, b, tile, Columns, rows, accumulate: false);
-        GemmTile.WriteBack(tile, Columns, c, ldc, rows, columns, accumulate);
-    }
-
-    /// <summary>A full-width tile of <paramref name="rows"/> rows, stored to <paramref name="c"/>.</summary>
-    private static void FullWidth(int kc, T* a, T* b, T* c, nint ldc, int rows, bool accumulate)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, bool accumulate)
     {
         switch (rows)
         {
@@ -70,8 +53,8 @@ internal readonly unsafe struct Avx512Kernel<T> : IGemmKernel<T> where T : unman
     }
 
     /// <summary>One tile of <typeparamref name="TRows"/>.Count rows; the JIT drops the work of the rows beyond it.</summary>
-    /// <remarks>A method of its own, never inlined, so that nothing its caller does (the scratch tile) can push its
-    /// accumulators out of registers.</remarks>
+    /// <remarks>Never inlined, so that nothing a caller does (a stackalloc, say) can push its accumulators out of
+    /// registers: see <see cref="GemmDriver"/>'s RunNarrow.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TRows>(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
         where TRows : struct, IRowCount
