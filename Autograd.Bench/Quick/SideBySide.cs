@@ -68,7 +68,7 @@ public static class SideBySide
         string folder = Path.GetFullPath(directory);
         string benchPath = Path.Combine(folder, "Autograd.Bench.dll");
         if (!File.Exists(benchPath))
-            throw new FileNotFoundException($"side-by-side: no Autograd.Bench.dll in '{folder}'; give the output folder of the other build", benchPath);
+            throw new FileNotFoundException($"side-by-side: no Autograd.Bench.dll in '{folder}'; give the output folder of a build of Autograd.Bench", benchPath);
         return new DirectoryLoadContext(folder).LoadFromAssemblyPath(benchPath).GetType(typeof(ScalarWorkloads).FullName!)
             ?? throw new MissingMemberException($"side-by-side: '{benchPath}' has no {typeof(ScalarWorkloads).FullName}");
     }
@@ -112,7 +112,7 @@ public static class SideBySide
         return () => (double)dense.Invoke(null, [layer])!;
     }
 
-    /// <summary>Resolves the other build's assemblies from its own folder, so its Autograd.Core is the one it was built with.</summary>
+    /// <summary>Resolves a build's assemblies from its own folder, so its Autograd.Core is the one it was built with.</summary>
     private sealed class DirectoryLoadContext(string directory) : AssemblyLoadContext(isCollectible: false)
     {
         protected override Assembly? Load(AssemblyName name)

@@ -12,8 +12,8 @@ namespace Autograd.Kernels;
 /// <remarks>
 /// Packed layouts: the A sliver holds, for each p in [0, kc), the <see cref="Rows"/> values A[0..Rows, p]; the B sliver
 /// holds, for each p, the <see cref="Columns"/> values B[p, 0..Columns]. Edge slivers are padded with zeros, so a
-/// kernel may compute a full tile and write back only its valid rows (the float32 kernels skip the rows an edge tile
-/// lacks). A kernel always writes full rows: the driver sends a tile narrower than <see cref="Columns"/> through a
+/// kernel may compute a full tile and write back only its valid rows (all but the float64 AVX2 kernel skip the rows
+/// an edge tile lacks). A kernel always writes full rows: the driver sends a tile narrower than <see cref="Columns"/> through a
 /// scratch tile.
 /// </remarks>
 internal unsafe interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -293,7 +293,6 @@ internal readonly unsafe struct PortableKernel<T> : IGemmKernel<T> where T : unm
     }
 }
 
-/// <summary>Helpers shared by the micro-kernels.</summary>
 /// <summary>A row count known when the JIT compiles a kernel, so that the work of absent rows is not emitted.</summary>
 internal interface IRowCount
 {
@@ -337,6 +336,7 @@ internal readonly struct RowCount6 : IRowCount
     public static int Count => 6;
 }
 
+/// <summary>Helpers shared by the micro-kernels and the driver.</summary>
 internal static unsafe class GemmTile
 {
     /// <summary>Writes the valid rows×columns corner of a finished tile into C, adding to it when accumulating.</summary>
