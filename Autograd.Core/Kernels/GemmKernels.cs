@@ -12,8 +12,8 @@ namespace Autograd.Kernels;
 /// <remarks>
 /// Packed layouts: the A sliver holds, for each p in [0, kc), the <see cref="Rows"/> values A[0..Rows, p]; the B sliver
 /// holds, for each p, the <see cref="Columns"/> values B[p, 0..Columns]. Edge slivers are padded with zeros, so a
-/// kernel may compute a full tile and write back only its valid rows (all but the float64 AVX2 kernel skip the rows
-/// an edge tile lacks). A kernel always writes full rows: the driver sends a tile narrower than <see cref="Columns"/> through a
+/// kernel may compute a full tile and write back only its valid rows (each kernel here skips the rows an edge tile
+/// lacks). A kernel always writes full rows: the driver sends a tile narrower than <see cref="Columns"/> through a
 /// scratch tile.
 /// </remarks>
 internal unsafe interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -178,28 +178,30 @@ internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
 
     public static int ColumnBlock => 2048;
 
+    // Optimized at first call, as the float32 kernel is.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, double* a, double* b, double* c, nint ldc, int rows, bool accumulate)
     {
-        if (rows == Rows)
+        // An edge tile of fewer rows runs only the FMAs of its rows, as in the float32 kernel.
+        switch (rows)
         {
-            Tile(kc, a, b, c, ldc, accumulate);
-            return;
+            case 6: Tile<RowCount6>(kc, a, b, c, ldc, accumulate); break;
+            case 5: Tile<RowCount5>(kc, a, b, c, ldc, accumulate); break;
+            case 4: Tile<RowCount4>(kc, a, b, c, ldc, accumulate); break;
+            case 3: Tile<RowCount3>(kc, a, b, c, ldc, accumulate); break;
+            case 2: Tile<RowCount2>(kc, a, b, c, ldc, accumulate); break;
+            default: Tile<RowCount1>(kc, a, b, c, ldc, accumulate); break;
         }
-
-        // An edge tile of fewer rows goes through a scratch tile, here rather than in the tile (see GemmDriver.RunNarrow).
-        double* tile = stackalloc double[Rows * Columns];
-        Tile(kc, a, b, tile, Columns, accumulate: false);
-        GemmTile.WriteBack(tile, Columns, c, ldc, rows, Columns, accumulate);
     }
 
-    /// <summary>One full 6×8 tile, stored to <paramref name="c"/>; never inlined, as the float32 kernel's tiles.</summary>
+    /// <summary>One tile of <typeparamref name="TRows"/>.Count rows; never inlined, as the float32 kernel's tiles.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(int kc, double* a, double* b, double* c, nint ldc, bool accumulate)
+    private static void Tile<TRows>(int kc, double* a, double* b, double* c, nint ldc, bool accumulate)
+        where TRows : struct, IRowCount
     {
         // Prefetch the tile of C, as the float32 kernel does.
         double* row = c;
-        for (int i = 0; i < 6; i++, row += ldc)
+        for (int i = 0; i < TRows.Count; i++, row += ldc)
         {
             Sse.Prefetch0(row);
             Sse.Prefetch0(row + 7);
@@ -213,31 +215,51 @@ internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
             Vector256<double> ai = Vector256.Create(a[0]);
             c00 = Fma.MultiplyAdd(ai, b0, c00);
             c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Vector256.Create(a[1]);
-            c10 = Fma.MultiplyAdd(ai, b0, c10);
-            c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Vector256.Create(a[2]);
-            c20 = Fma.MultiplyAdd(ai, b0, c20);
-            c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Vector256.Create(a[3]);
-            c30 = Fma.MultiplyAdd(ai, b0, c30);
-            c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Vector256.Create(a[4]);
-            c40 = Fma.MultiplyAdd(ai, b0, c40);
-            c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Vector256.Create(a[5]);
-            c50 = Fma.MultiplyAdd(ai, b0, c50);
-            c51 = Fma.MultiplyAdd(ai, b1, c51);
+            if (TRows.Count > 1)
+            {
+                ai = Vector256.Create(a[1]);
+                c10 = Fma.MultiplyAdd(ai, b0, c10);
+                c11 = Fma.MultiplyAdd(ai, b1, c11);
+            }
+
+            if (TRows.Count > 2)
+            {
+                ai = Vector256.Create(a[2]);
+                c20 = Fma.MultiplyAdd(ai, b0, c20);
+                c21 = Fma.MultiplyAdd(ai, b1, c21);
+            }
+
+            if (TRows.Count > 3)
+            {
+                ai = Vector256.Create(a[3]);
+                c30 = Fma.MultiplyAdd(ai, b0, c30);
+                c31 = Fma.MultiplyAdd(ai, b1, c31);
+            }
+
+            if (TRows.Count > 4)
+            {
+                ai = Vector256.Create(a[4]);
+                c40 = Fma.MultiplyAdd(ai, b0, c40);
+                c41 = Fma.MultiplyAdd(ai, b1, c41);
+            }
+
+            if (TRows.Count > 5)
+            {
+                ai = Vector256.Create(a[5]);
+                c50 = Fma.MultiplyAdd(ai, b0, c50);
+                c51 = Fma.MultiplyAdd(ai, b1, c51);
+            }
+
             a += 6;
             b += 8;
         }
 
         StoreRow(c, c00, c01, accumulate);
-        StoreRow(c + ldc, c10, c11, accumulate);
-        StoreRow(c + 2 * ldc, c20, c21, accumulate);
-        StoreRow(c + 3 * ldc, c30, c31, accumulate);
-        StoreRow(c + 4 * ldc, c40, c41, accumulate);
-        StoreRow(c + 5 * ldc, c50, c51, accumulate);
+        if (TRows.Count > 1) StoreRow(c + ldc, c10, c11, accumulate);
+        if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, accumulate);
+        if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, accumulate);
+        if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, accumulate);
+        if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
