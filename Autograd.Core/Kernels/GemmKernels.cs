@@ -40,31 +40,35 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee
     static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, bool accumulate);
 }
 
-/// <summary>The AVX2+FMA float32 kernel: a 6×16 tile in twelve ymm accumulators, B rows loaded, A values broadcast.</summary>
+/// <summary>
+/// The AVX2+FMA kernels for float32 and float64: a 6-row tile two 256-bit vectors wide (6×16 floats, 6×8 doubles) in
+/// twelve ymm accumulators, B rows loaded, A values broadcast.
+/// </summary>
 /// <remarks>
-/// Per step of p: two 8-wide loads of B, six broadcasts of A and twelve FMAs. Zen 3 issues two FMAs a cycle with a
-/// 4-cycle latency, so eight or more independent accumulators keep both pipes busy; twelve leave three of the sixteen
-/// ymm registers for the B rows and the broadcast.
+/// Per step of p: two loads of B, six broadcasts of A and twelve FMAs. Zen 3 issues two FMAs a cycle with a 4-cycle
+/// latency, so eight or more independent accumulators keep both pipes busy; twelve leave three of the sixteen ymm
+/// registers for the B rows and the broadcast.
 /// </remarks>
-internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
+internal readonly unsafe struct FmaKernel<T> : IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Rows => 6;
 
-    public static int Columns => 16;
+    public static int Columns => 2 * Vector256<T>.Count;
 
-    // Zen 3 (32 KB L1d, 512 KB L2): a 512×16 B sliver is 32 KB, a 144×512 A block 288 KB, the 512×2048 B panel
-    // 4 MB of the shared L3. A deep KC halves the passes over C against KC = 256; on this noisy shared machine it
-    // measured no slower and often faster. MC = 144 keeps a batch of 128 in one block (2 % faster steps than 120).
-    public static int DepthBlock => 512;
+    // float32, Zen 3 (32 KB L1d, 512 KB L2): a 512×16 B sliver is 32 KB, a 144×512 A block 288 KB, the 512×2048 B
+    // panel 4 MB of the shared L3. A deep KC halves the passes over C against KC = 256; on this noisy shared machine
+    // it measured no slower and often faster. MC = 144 keeps a batch of 128 in one block (2 % faster steps than 120).
+    // float64: a 256×8 B sliver is 16 KB of L1d, the 120×256 A block 240 KB of L2, the 256×2048 B panel 4 MB of L3.
+    public static int DepthBlock => typeof(T) == typeof(float) ? 512 : 256;
 
-    public static int RowBlock => 144;
+    public static int RowBlock => typeof(T) == typeof(float) ? 144 : 120;
 
     public static int ColumnBlock => 2048;
 
     // Optimized at first call: a kernel's unoptimized first-tier code runs about ten times slower, and each call's
     // loop is too short for on-stack replacement, so training's first second would run on it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, bool accumulate)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, int rows, bool accumulate)
     {
         // An edge tile of fewer rows runs only the FMAs of its rows: a batch of 32 is five full tiles and one of two
         // rows, which would otherwise cost as much as a full one.
@@ -83,175 +87,64 @@ internal readonly unsafe struct FmaKernelSingle : IGemmKernel<float>
     /// <remarks>Never inlined, so that nothing a caller does (a stackalloc, say) can push its accumulators out of
     /// registers: see <see cref="GemmDriver"/>'s RunNarrow.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    private static void Tile<TRows>(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
         where TRows : struct, IRowCount
     {
-        int rows = TRows.Count;
+        int lanes = Vector256<T>.Count;
         // The tile of C is read (or written) only after the loop; asking for its lines now hides the miss.
-        float* row = c;
-        for (int i = 0; i < rows; i++, row += ldc)
-        {
-            Sse.Prefetch0(row);
-            Sse.Prefetch0(row + 15);
-        }
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            Vector256<float> b0 = Avx.LoadAlignedVector256(b);
-            Vector256<float> b1 = Avx.LoadAlignedVector256(b + 8);
-            Vector256<float> ai = Vector256.Create(a[0]);
-            c00 = Fma.MultiplyAdd(ai, b0, c00);
-            c01 = Fma.MultiplyAdd(ai, b1, c01);
-            if (TRows.Count > 1)
-            {
-                ai = Vector256.Create(a[1]);
-                c10 = Fma.MultiplyAdd(ai, b0, c10);
-                c11 = Fma.MultiplyAdd(ai, b1, c11);
-            }
-
-            if (TRows.Count > 2)
-            {
-                ai = Vector256.Create(a[2]);
-                c20 = Fma.MultiplyAdd(ai, b0, c20);
-                c21 = Fma.MultiplyAdd(ai, b1, c21);
-            }
-
-            if (TRows.Count > 3)
-            {
-                ai = Vector256.Create(a[3]);
-                c30 = Fma.MultiplyAdd(ai, b0, c30);
-                c31 = Fma.MultiplyAdd(ai, b1, c31);
-            }
-
-            if (TRows.Count > 4)
-            {
-                ai = Vector256.Create(a[4]);
-                c40 = Fma.MultiplyAdd(ai, b0, c40);
-                c41 = Fma.MultiplyAdd(ai, b1, c41);
-            }
-
-            if (TRows.Count > 5)
-            {
-                ai = Vector256.Create(a[5]);
-                c50 = Fma.MultiplyAdd(ai, b0, c50);
-                c51 = Fma.MultiplyAdd(ai, b1, c51);
-            }
-
-            a += 6;
-            b += 16;
-        }
-
-        StoreRow(c, c00, c01, accumulate);
-        if (TRows.Count > 1) StoreRow(c + ldc, c10, c11, accumulate);
-        if (TRows.Count > 2) StoreRow(c + 2 * ldc, c20, c21, accumulate);
-        if (TRows.Count > 3) StoreRow(c + 3 * ldc, c30, c31, accumulate);
-        if (TRows.Count > 4) StoreRow(c + 4 * ldc, c40, c41, accumulate);
-        if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, Vector256<float> low, Vector256<float> high, bool accumulate)
-    {
-        if (accumulate)
-        {
-            low += Vector256.Load(c);
-            high += Vector256.Load(c + 8);
-        }
-
-        low.Store(c);
-        high.Store(c + 8);
-    }
-}
-
-/// <summary>The AVX2+FMA float64 kernel: a 6×8 tile in twelve ymm accumulators, the same scheme as the float32 one.</summary>
-internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
-{
-    public static int Rows => 6;
-
-    public static int Columns => 8;
-
-    // A 256×8 B sliver is 16 KB of L1d, the 120×256 A block 240 KB of L2, the 256×2048 B panel 4 MB of L3.
-    public static int DepthBlock => 256;
-
-    public static int RowBlock => 120;
-
-    public static int ColumnBlock => 2048;
-
-    // Optimized at first call, as the float32 kernel is.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, double* a, double* b, double* c, nint ldc, int rows, bool accumulate)
-    {
-        // An edge tile of fewer rows runs only the FMAs of its rows, as in the float32 kernel.
-        switch (rows)
-        {
-            case 6: Tile<RowCount6>(kc, a, b, c, ldc, accumulate); break;
-            case 5: Tile<RowCount5>(kc, a, b, c, ldc, accumulate); break;
-            case 4: Tile<RowCount4>(kc, a, b, c, ldc, accumulate); break;
-            case 3: Tile<RowCount3>(kc, a, b, c, ldc, accumulate); break;
-            case 2: Tile<RowCount2>(kc, a, b, c, ldc, accumulate); break;
-            default: Tile<RowCount1>(kc, a, b, c, ldc, accumulate); break;
-        }
-    }
-
-    /// <summary>One tile of <typeparamref name="TRows"/>.Count rows; never inlined, as the float32 kernel's tiles.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TRows>(int kc, double* a, double* b, double* c, nint ldc, bool accumulate)
-        where TRows : struct, IRowCount
-    {
-        // Prefetch the tile of C, as the float32 kernel does.
-        double* row = c;
+        T* row = c;
         for (int i = 0; i < TRows.Count; i++, row += ldc)
         {
             Sse.Prefetch0(row);
-            Sse.Prefetch0(row + 7);
+            Sse.Prefetch0(row + 2 * lanes - 1);
         }
-        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector256<double> b0 = Avx.LoadAlignedVector256(b);
-            Vector256<double> b1 = Avx.LoadAlignedVector256(b + 4);
-            Vector256<double> ai = Vector256.Create(a[0]);
-            c00 = Fma.MultiplyAdd(ai, b0, c00);
-            c01 = Fma.MultiplyAdd(ai, b1, c01);
+            Vector256<T> b0 = Vector256.LoadAligned(b);
+            Vector256<T> b1 = Vector256.LoadAligned(b + lanes);
+            Vector256<T> ai = Vector256.Create(a[0]);
+            c00 = MultiplyAdd(ai, b0, c00);
+            c01 = MultiplyAdd(ai, b1, c01);
             if (TRows.Count > 1)
             {
                 ai = Vector256.Create(a[1]);
-                c10 = Fma.MultiplyAdd(ai, b0, c10);
-                c11 = Fma.MultiplyAdd(ai, b1, c11);
+                c10 = MultiplyAdd(ai, b0, c10);
+                c11 = MultiplyAdd(ai, b1, c11);
             }
 
             if (TRows.Count > 2)
             {
                 ai = Vector256.Create(a[2]);
-                c20 = Fma.MultiplyAdd(ai, b0, c20);
-                c21 = Fma.MultiplyAdd(ai, b1, c21);
+                c20 = MultiplyAdd(ai, b0, c20);
+                c21 = MultiplyAdd(ai, b1, c21);
             }
 
             if (TRows.Count > 3)
             {
                 ai = Vector256.Create(a[3]);
-                c30 = Fma.MultiplyAdd(ai, b0, c30);
-                c31 = Fma.MultiplyAdd(ai, b1, c31);
+                c30 = MultiplyAdd(ai, b0, c30);
+                c31 = MultiplyAdd(ai, b1, c31);
             }
 
             if (TRows.Count > 4)
             {
                 ai = Vector256.Create(a[4]);
-                c40 = Fma.MultiplyAdd(ai, b0, c40);
-                c41 = Fma.MultiplyAdd(ai, b1, c41);
+                c40 = MultiplyAdd(ai, b0, c40);
+                c41 = MultiplyAdd(ai, b1, c41);
             }
 
             if (TRows.Count > 5)
             {
                 ai = Vector256.Create(a[5]);
-                c50 = Fma.MultiplyAdd(ai, b0, c50);
-                c51 = Fma.MultiplyAdd(ai, b1, c51);
+                c50 = MultiplyAdd(ai, b0, c50);
+                c51 = MultiplyAdd(ai, b1, c51);
             }
 
             a += 6;
-            b += 8;
+            b += 2 * lanes;
         }
 
         StoreRow(c, c00, c01, accumulate);
@@ -262,17 +155,26 @@ internal readonly unsafe struct FmaKernelDouble : IGemmKernel<double>
         if (TRows.Count > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
     }
 
+    /// <summary>a·b + c in one rounding: the JIT keeps the branch of T's type and drops the other.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(double* c, Vector256<double> low, Vector256<double> high, bool accumulate)
+    private static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float))
+            return Fma.MultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        return Fma.MultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(T* c, Vector256<T> low, Vector256<T> high, bool accumulate)
     {
         if (accumulate)
         {
             low += Vector256.Load(c);
-            high += Vector256.Load(c + 4);
+            high += Vector256.Load(c + Vector256<T>.Count);
         }
 
         low.Store(c);
-        high.Store(c + 4);
+        high.Store(c + Vector256<T>.Count);
     }
 }
 

@@ -83,10 +83,10 @@ internal static unsafe class MatrixProduct
                     Split<double, Avx512Kernel<double>>(problem.As<double>(), maxThreads);
                     return;
                 case VectorPath.Avx2 when typeof(T) == typeof(float):
-                    Split<float, FmaKernelSingle>(problem.As<float>(), maxThreads);
+                    Split<float, FmaKernel<float>>(problem.As<float>(), maxThreads);
                     return;
                 case VectorPath.Avx2 when typeof(T) == typeof(double):
-                    Split<double, FmaKernelDouble>(problem.As<double>(), maxThreads);
+                    Split<double, FmaKernel<double>>(problem.As<double>(), maxThreads);
                     return;
                 default:
                     Split<T, PortableKernel<T>>(problem, maxThreads);
@@ -111,7 +111,7 @@ internal static unsafe class MatrixProduct
         int threads = work < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, tiles), work / ParallelThreshold);
         // Chosen for the whole product, not per part: a part of a tall C has fewer rows than the whole, and summing
         // some parts one way and the rest another would make the result depend on the thread count.
-        bool dotProducts = (typeof(TKernel) == typeof(FmaKernelSingle) || typeof(TKernel) == typeof(Avx512Kernel<float>)) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M, problem.N);
+        bool dotProducts = (typeof(TKernel) == typeof(FmaKernel<float>) || typeof(TKernel) == typeof(Avx512Kernel<float>)) && DotProductGemm.Suits(problem.TransposeA, problem.TransposeB, problem.M, problem.N);
         if (threads <= 1)
         {
             RunPart<T, TKernel>(problem, dotProducts);
